@@ -1,0 +1,125 @@
+/*
+ * The command line: a thin shell over `migrate()`. Heavy modules (the
+ * parser, diff, the pipeline) load only when a run starts, so `--help`
+ * stays fast.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import pc from 'picocolors';
+import type { Mode } from './pipeline';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const VERSION: string = require('../../package.json').version;
+
+interface MigrateFlags {
+	dryRun?: boolean;
+	write?: boolean;
+	check?: boolean;
+	transform?: string[];
+	json?: boolean;
+	quiet?: boolean;
+	listTransforms?: boolean;
+}
+
+function out(s: string | Buffer): void {
+	process.stdout.write(s);
+}
+
+function err(s: string): void {
+	process.stderr.write(s.endsWith('\n') ? s : `${s}\n`);
+}
+
+async function runMigrate(paths: string[], flags: MigrateFlags): Promise<number> {
+	const { TRANSFORMS, UnknownTransformError } = await import('./transforms');
+	if (flags.listTransforms) {
+		for (const t of TRANSFORMS) out(`${t.name}\t${t.description}\n`);
+		return 0;
+	}
+	if (paths.length === 0) {
+		err('vimage-migrate: no PATH given (try --help)');
+		return 2;
+	}
+	const mode: Mode = flags.write ? 'write' : flags.check ? 'check' : 'dry-run';
+	const { migrate } = await import('./pipeline');
+	let result;
+	try {
+		result = await migrate({ paths, mode, transforms: flags.transform, diffs: mode !== 'write' });
+	} catch (e) {
+		if (e instanceof UnknownTransformError) {
+			err(`vimage-migrate: ${e.message}`);
+			return 2;
+		}
+		throw e;
+	}
+	if (flags.json) {
+		const { toJsonReport } = await import('./print/json');
+		out(`${JSON.stringify(toJsonReport(result, VERSION), null, 2)}\n`);
+		return result.exitCode;
+	}
+	const stdoutColours = pc.createColors(Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);
+	const stderrColours = pc.createColors(Boolean(process.stderr.isTTY) && !process.env.NO_COLOR);
+	const { colourDiff } = await import('./print/diff');
+	const { formatDiagnostics, formatSummary } = await import('./print/summary');
+	for (const f of result.files) {
+		if (f.status !== 'changed') continue;
+		if (mode === 'dry-run' && f.diff && !flags.quiet) {
+			// Diffs carry the files' bytes (Latin-1 decoded): write them back as bytes.
+			out(Buffer.from(colourDiff(f.diff, stdoutColours), 'latin1'));
+		} else if (mode === 'check') {
+			out(`would change: ${f.path}\n`);
+		} else if (mode === 'write' && f.written) {
+			out(`wrote: ${f.path}\n`);
+		}
+	}
+	for (const line of formatDiagnostics(result, stderrColours)) err(line);
+	for (const line of formatSummary(result, stderrColours)) err(line);
+	return result.exitCode;
+}
+
+export function buildProgram(): Command {
+	const program = new Command();
+	program
+		.name('vimage-migrate')
+		.description(
+			'Migrate FreeBSD VIMAGE network-stack C code from container structs and INIT_VNET_*() ' +
+				'to the r195699 vnet design (VNET_DEFINE, V_ accessors over VNET()).\n' +
+				'Prints a unified diff by default; nothing is written without --write.',
+		)
+		.version(VERSION)
+		.argument('[paths...]', 'C files and directories (directories: *.c and *.h, recursively)')
+		.addOption(new Option('--dry-run', 'print unified diffs, write nothing (default)').conflicts(['write', 'check']))
+		.addOption(new Option('--write', 'replace changed files in place, atomically').conflicts(['check']))
+		.addOption(new Option('--check', 'write nothing; exit 1 if any file would change (for CI)'))
+		.option('-t, --transform <name...>', 'run only these transforms (default: all, in order)')
+		.option('--json', 'print one JSON report on stdout instead of diffs and summary')
+		.option('-q, --quiet', 'dry run: print the summary only, no diffs')
+		.option('--list-transforms', 'list the transforms and exit')
+		.addHelpText(
+			'after',
+			'\nExit status: 0 success, 1 some file failed (or --check found changes), 2 usage error.\n' +
+				'Examples:\n' +
+				'  vimage-migrate sys/netinet > migrate.patch && git apply migrate.patch\n' +
+				'  vimage-migrate --write --transform remove-init-vnet sys/\n' +
+				'  vimage-migrate --check --json sys/ > report.json',
+		)
+		.action(async (paths: string[], flags: MigrateFlags) => {
+			process.exitCode = await runMigrate(paths, flags);
+		});
+	return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+	const program = buildProgram();
+	program.exitOverride();
+	try {
+		await program.parseAsync(argv);
+	} catch (e) {
+		if (e instanceof CommanderError) {
+			process.exitCode = e.exitCode === 0 ? 0 : 2;
+			return;
+		}
+		err(`vimage-migrate: internal error: ${(e as Error).stack ?? e}`);
+		process.exitCode = 1;
+	}
+}
+
+if (require.main === module) void main(process.argv);

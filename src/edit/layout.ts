@@ -1,0 +1,181 @@
+/*
+ * Turns "delete this statement / directive" into edits that leave the file
+ * laid out as style(9) code of 2009 was (spec §3.1):
+ *   - a construct alone on its line goes with the whole line (a trailing
+ *     comment on that line goes too); one sharing its line goes alone;
+ *   - an #if/#ifdef/#ifndef whose every arm is left empty goes with its
+ *     directive lines (cascading outwards);
+ *   - never two empty lines in a row; when the removed lines sat between a
+ *     function's `{` and its declarations, the empty line after them goes
+ *     too; otherwise the empty line after them stays. Lines are only
+ *     removed, never inserted.
+ */
+import type { Conditional, Lexed } from '../lex/lexer';
+import { allConditionals } from '../lex/lexer';
+import { isBlank, lineEndOf, lineStartOf } from '../source';
+import type { Edit } from './edit';
+
+export interface Deletion {
+	start: number;
+	end: number;
+}
+
+export interface LayoutContext {
+	text: string;
+	lexed: Lexed;
+	/** Whether a declaration (not a statement) starts at this offset. */
+	declarationAt?: (offset: number) => boolean;
+}
+
+interface Range {
+	start: number;
+	end: number;
+}
+
+function onlyWhitespaceOrComments(ctx: LayoutContext, start: number, end: number): boolean {
+	const { text, lexed } = ctx;
+	let k = start;
+	while (k < end) {
+		const c = text.charCodeAt(k);
+		if (c === 32 || c === 9 || c === 13 || c === 12 || c === 11 || c === 10) {
+			k++;
+			continue;
+		}
+		const comment = lexed.comments.find((cm) => cm.start === k);
+		if (!comment || comment.end > end) return false;
+		k = comment.end;
+	}
+	return true;
+}
+
+function contentEnd(text: string, lineStart: number): number {
+	const le = lineEndOf(text, lineStart);
+	return le > lineStart && text.charCodeAt(le - 1) === 10 ? le - 1 : le;
+}
+
+/** Whether [start, end) holds nothing but whitespace once `removed` (sorted) is taken out. */
+function emptyAfterRemoval(text: string, start: number, end: number, removed: Range[]): boolean {
+	let k = start;
+	for (const r of removed) {
+		if (r.end <= k) continue;
+		if (r.start >= end) break;
+		if (r.start > k && !isWhitespace(text, k, r.start)) return false;
+		k = Math.max(k, r.end);
+		if (k >= end) return true;
+	}
+	return k >= end || isWhitespace(text, k, end);
+}
+
+function isWhitespace(text: string, start: number, end: number): boolean {
+	for (let k = start; k < end; k++) {
+		const c = text.charCodeAt(k);
+		if (!(c === 32 || c === 9 || c === 13 || c === 12 || c === 11 || c === 10)) return false;
+	}
+	return true;
+}
+
+function mergeRanges(ranges: Range[]): Range[] {
+	const sorted = [...ranges].sort((a, b) => a.start - b.start || a.end - b.end);
+	const out: Range[] = [];
+	for (const r of sorted) {
+		const last = out[out.length - 1];
+		if (last && r.start <= last.end) last.end = Math.max(last.end, r.end);
+		else out.push({ ...r });
+	}
+	return out;
+}
+
+export function planDeletions(ctx: LayoutContext, deletions: Deletion[], rule: string): Edit[] {
+	const { text } = ctx;
+	const lineRanges: Range[] = [];
+	const inline: Range[] = [];
+	for (const d of deletions) {
+		const ls = lineStartOf(text, d.start);
+		const lastLine = lineStartOf(text, Math.max(d.start, d.end - 1));
+		const ce = contentEnd(text, lastLine);
+		const beforeBlank = isWhitespace(text, ls, d.start);
+		const afterBlank = onlyWhitespaceOrComments(ctx, d.end, ce);
+		if (beforeBlank && afterBlank) {
+			lineRanges.push({ start: ls, end: lineEndOf(text, lastLine) });
+		} else if (beforeBlank) {
+			let e = d.end;
+			while (e < ce && (text[e] === ' ' || text[e] === '\t')) e++;
+			inline.push({ start: d.start, end: e });
+		} else {
+			let s = d.start;
+			while (s > ls && (text[s - 1] === ' ' || text[s - 1] === '\t')) s--;
+			inline.push({ start: s, end: d.end });
+		}
+	}
+
+	// Conditionals left empty go too, innermost first.
+	const touched = (c: Conditional) => deletions.some((d) => d.start >= c.start && d.end <= c.end);
+	const conds = allConditionals(ctx.lexed).filter((c) => c.endif && touched(c)).reverse();
+	let removed = mergeRanges(lineRanges);
+	for (const c of conds) {
+		if (c.arms.every((arm) => emptyAfterRemoval(text, arm.start, arm.end, removed))) {
+			removed = mergeRanges([...removed, { start: c.start, end: c.end }]);
+		}
+	}
+
+	removed = normalizeBlankLines(ctx, removed);
+	const edits: Edit[] = removed.map((r) => ({ start: r.start, end: r.end, text: '', rule }));
+	for (const r of inline) {
+		if (!removed.some((l) => r.start >= l.start && r.end <= l.end)) {
+			edits.push({ start: r.start, end: r.end, text: '', rule });
+		}
+	}
+	return edits.sort((a, b) => a.start - b.start);
+}
+
+function normalizeBlankLines(ctx: LayoutContext, runs: Range[]): Range[] {
+	const { text } = ctx;
+	const out = runs.map((r) => ({ ...r }));
+	for (let k = 0; k < out.length; k++) {
+		const r = out[k];
+		for (;;) {
+			const prevStart = r.start > 0 ? lineStartOf(text, r.start - 1) : -1;
+			const prevBlank = prevStart >= 0 && isBlank(text.slice(prevStart, r.start));
+			const hasNext = r.end < text.length;
+			const nextEnd = hasNext ? lineEndOf(text, r.end) : r.end;
+			const nextBlank = hasNext && isBlank(text.slice(r.end, nextEnd));
+			let changed = false;
+			if (prevBlank && nextBlank) {
+				r.end = nextEnd;
+				changed = true;
+			} else if (nextBlank && prevStart >= 0 && opensBlock(text, prevStart, r.start)) {
+				const after = firstCodeOffset(text, nextEnd);
+				if (after !== -1 && ctx.declarationAt?.(after)) {
+					r.end = nextEnd;
+					changed = true;
+				}
+			} else if (prevBlank && (!hasNext || text.slice(r.end, nextEnd).trim().startsWith('}'))) {
+				r.start = prevStart;
+				changed = true;
+			}
+			// Swallowing a blank line may make this run touch the next one.
+			while (k + 1 < out.length && out[k + 1].start <= r.end) {
+				r.end = Math.max(r.end, out[k + 1].end);
+				out.splice(k + 1, 1);
+				changed = true;
+			}
+			if (!changed) break;
+		}
+	}
+	return out;
+}
+
+function opensBlock(text: string, lineStart: number, lineEnd: number): boolean {
+	return text.slice(lineStart, lineEnd).trimEnd().endsWith('{');
+}
+
+/** First non-blank offset at or after `from` on a non-blank line, or -1. */
+function firstCodeOffset(text: string, from: number): number {
+	let k = from;
+	while (k < text.length) {
+		const c = text.charCodeAt(k);
+		if (c === 32 || c === 9 || c === 13 || c === 10 || c === 12 || c === 11) k++;
+		else return k;
+	}
+	return -1;
+}

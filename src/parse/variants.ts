@@ -1,0 +1,206 @@
+/*
+ * Offset-preserving parse variants: how the tool reads kernel C that
+ * tree-sitter cannot parse as written.
+ *
+ * Real kernel code never parses cleanly (spec §5): `#if`/`#else` arms that
+ * split a statement, or a macro taking a type (`mtod(m, struct ip *)`), can
+ * turn a whole 1,000-line function into one ERROR node. Coccinelle still
+ * edits such functions, because it expands conditionals and knows macros.
+ * We get the same reach by parsing a few variants of the text in which
+ *   - type-shaped macro arguments and queue-head type macros are masked with
+ *     an identifier of the same length ("masked"), and
+ *   - for every conditional, one arm is kept and the other arms and all
+ *     conditional directive lines are blanked to spaces ("arm k": arm k of
+ *     each conditional, or its last arm when it has fewer).
+ * Every variant has exactly the original length and newlines, so a node's
+ * offsets in any variant are byte offsets in the original file, and edits
+ * computed from a variant apply to the original bytes. A site is trusted
+ * only if some variant parses it outside any ERROR node.
+ */
+import { allConditionals, Lexed, matchParen, splitArguments, Token } from '../lex/lexer';
+import { parseC, SyntaxNode, Tree } from './parser';
+
+export interface Variant {
+	name: string;
+	text: string;
+	tree: Tree;
+}
+
+const NOT_MACROS = new Set([
+	'if', 'while', 'for', 'switch', 'return', 'sizeof', 'typeof', '__typeof', '__typeof__',
+	'_Alignof', '__alignof__', '__alignof', 'alignof', '__attribute__', '__attribute', 'asm',
+	'__asm', '__asm__', 'defined', '_Static_assert', 'static_assert', '_Generic', '__extension__',
+]);
+
+const TYPE_KEYWORDS = new Set([
+	'int', 'char', 'short', 'long', 'unsigned', 'signed', 'void', 'float', 'double', '_Bool',
+	'__int128', 'const', 'volatile',
+]);
+const QUALIFIERS = new Set(['const', 'volatile', 'restrict', '__restrict', '__restrict__', '__const']);
+const TAG_KEYWORDS = new Set(['struct', 'union', 'enum']);
+
+/**
+ * Whether a macro argument is, by its token shape, a type name rather than
+ * an expression: `struct ip *`, `union u`, `u_char *`, `unsigned long`.
+ */
+export function looksLikeTypeName(arg: Token[]): boolean {
+	let end = arg.length;
+	let stars = 0;
+	while (end > 0 && arg[end - 1].kind === 'punct' && arg[end - 1].text === '*') {
+		end--;
+		stars++;
+		while (end > 0 && QUALIFIERS.has(arg[end - 1].text)) end--;
+	}
+	const core = arg.slice(0, end).filter((t) => !QUALIFIERS.has(t.text) || TYPE_KEYWORDS.has(t.text));
+	if (core.length === 0) return false;
+	if (TAG_KEYWORDS.has(core[0].text)) {
+		return core.length === 2 && core[1].kind === 'ident';
+	}
+	if (core.every((t) => t.kind === 'ident' && TYPE_KEYWORDS.has(t.text))) {
+		// A lone `void` is a prototype's empty parameter list, not a macro argument.
+		return !(core.length === 1 && core[0].text === 'void' && stars === 0);
+	}
+	// `name *`: a pointer type, since an expression cannot end in `*`.
+	return stars > 0 && core.length === 1 && core[0].kind === 'ident';
+}
+
+/** queue(3)/tree(3) macros that expand to a type: `TAILQ_HEAD(name, type)`, `LIST_ENTRY(type)`. */
+export function isTypeMacroName(name: string): boolean {
+	return /^[A-Z][A-Z0-9]*_(HEAD|ENTRY)$/.test(name);
+}
+
+/** Writes an identifier of the same length over [start, end): underscores up to the first newline, then spaces. */
+function maskAsIdentifier(buf: Buffer, start: number, end: number): void {
+	let sawNewline = false;
+	for (let k = start; k < end; k++) {
+		const c = buf[k];
+		if (c === 10) {
+			sawNewline = true;
+			continue;
+		}
+		buf[k] = sawNewline ? 32 : 95;
+	}
+}
+
+function blank(buf: Buffer, start: number, end: number): void {
+	for (let k = start; k < end; k++) {
+		if (buf[k] !== 10) buf[k] = 32;
+	}
+}
+
+/** Masks type-shaped macro arguments and type macros in declarations; returns whether anything changed. */
+export function applyTypeMasks(buf: Buffer, tokens: Token[]): boolean {
+	let changed = false;
+	for (let i = 0; i + 1 < tokens.length; i++) {
+		const t = tokens[i];
+		if (t.kind !== 'ident' || tokens[i + 1].text !== '(' || NOT_MACROS.has(t.text)) continue;
+		const close = matchParen(tokens, i + 1);
+		if (close === -1) continue;
+		const next = tokens[close + 1];
+		if (isTypeMacroName(t.text) && next && (next.kind === 'ident' || next.text === '*')) {
+			maskAsIdentifier(buf, t.start, tokens[close].end);
+			changed = true;
+			i = close;
+			continue;
+		}
+		for (const arg of splitArguments(tokens, i + 1, close)) {
+			if (looksLikeTypeName(arg)) {
+				maskAsIdentifier(buf, arg[0].start, arg[arg.length - 1].end);
+				changed = true;
+			}
+		}
+	}
+	return changed;
+}
+
+/** Keeps arm `k` (or the last arm) of every conditional and blanks the rest and the directive lines. */
+function selectArms(buf: Buffer, lexed: Lexed, k: number): void {
+	const visit = (cs: typeof lexed.conditionals) => {
+		for (const c of cs) {
+			const keep = Math.min(k, c.arms.length - 1);
+			c.arms.forEach((arm, idx) => {
+				blank(buf, arm.directive.lineStart, arm.directive.end);
+				if (idx !== keep) blank(buf, arm.start, arm.end);
+			});
+			if (c.endif) blank(buf, c.endif.lineStart, c.endif.end);
+			visit(c.children.filter((child) => {
+				const arm = c.arms[keep];
+				return child.start >= arm.start && child.start < arm.end;
+			}));
+		}
+	};
+	visit(lexed.conditionals);
+}
+
+const MAX_ARM_VARIANTS = 6;
+
+/**
+ * The variants of one file, parsed lazily in order: original, masked,
+ * then one per conditional arm index.
+ */
+export class ParseVariants {
+	private readonly built: Variant[] = [];
+	private readonly plan: Array<() => Variant | undefined>;
+
+	constructor(readonly text: string, private readonly lexed: Lexed) {
+		const masked = Buffer.from(text, 'latin1');
+		const hasMasks = applyTypeMasks(masked, lexed.tokens);
+		const maxArms = Math.min(
+			MAX_ARM_VARIANTS,
+			allConditionals(lexed).reduce((m, c) => Math.max(m, c.arms.length), 0),
+		);
+		this.plan = [() => this.make('original', text)];
+		if (hasMasks) this.plan.push(() => this.make('masked', masked.toString('latin1')));
+		for (let k = 0; k < maxArms; k++) {
+			this.plan.push(() => {
+				const buf = Buffer.from(masked);
+				selectArms(buf, lexed, k);
+				return this.make(`arm ${k}`, buf.toString('latin1'));
+			});
+		}
+	}
+
+	private make(name: string, text: string): Variant {
+		return { name, text, tree: parseC(text) };
+	}
+
+	get count(): number {
+		return this.plan.length;
+	}
+
+	/** The k-th variant, parsed on first request. */
+	get(k: number): Variant {
+		while (this.built.length <= k) {
+			const v = this.plan[this.built.length]();
+			if (!v) throw new Error('variant plan exhausted');
+			this.built.push(v);
+		}
+		return this.built[k];
+	}
+
+	/** Variants parsed so far (no new parsing). */
+	parsed(): readonly Variant[] {
+		return this.built;
+	}
+
+	/**
+	 * The first variant in which `accept` finds what it looks for, with its
+	 * result; parses further variants only as needed.
+	 */
+	find<T>(accept: (v: Variant) => T | undefined): { variant: Variant; value: T } | undefined {
+		for (let k = 0; k < this.plan.length; k++) {
+			const v = this.get(k);
+			const value = accept(v);
+			if (value !== undefined) return { variant: v, value };
+		}
+		return undefined;
+	}
+
+	/** Runs `f` over every variant (parsing all of them). */
+	all(): Variant[] {
+		for (let k = 0; k < this.plan.length; k++) this.get(k);
+		return this.built;
+	}
+}
+
+export type { SyntaxNode };

@@ -1,0 +1,258 @@
+/*
+ * The migration pipeline, one way through:
+ *   discover -> read -> index (whole tree) -> parse + transform (per file)
+ *   -> apply edits -> write or diff -> report.
+ * Transforms are pure; all I/O happens here and in fs/.
+ */
+import { promises as fs } from 'fs';
+import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
+import { compareDiagnostics, Diagnostic } from './diagnostics';
+import { applyEdits, countByRule, Edit, OverlappingEditsError } from './edit/edit';
+import { describeFsError, discover, displayPathFor } from './fs/discover';
+import { fileChangedSince, isReadOnly, writeAtomically } from './fs/write';
+import { CorpusIndex, indexFile, mergeIndex } from './index/corpus-index';
+import { ParsedFile } from './parse/parsed-file';
+import { yieldToEventLoop } from './parse/parser';
+import { decodeSource, encodeSource, isBinary } from './source';
+import type { Transform } from './transform';
+import { resolveTransforms } from './transforms';
+
+export type Mode = 'dry-run' | 'write' | 'check';
+export type FileStatus = 'changed' | 'unchanged' | 'skipped' | 'failed';
+
+export interface InMemoryFile {
+	path: string;
+	content: Buffer | string;
+}
+
+export interface MigrateOptions {
+	/** Files and directories to migrate. */
+	paths?: string[];
+	/** Files given in memory instead of paths (never written). */
+	files?: InMemoryFile[];
+	/** Transform names, in any order; default: all, in the fixed order. */
+	transforms?: string[];
+	mode?: Mode;
+	/** Base for display paths and relative paths; default process.cwd(). */
+	cwd?: string;
+	/** Include each changed file's unified diff in the result (default true). */
+	diffs?: boolean;
+	/** A saved index to merge with the one computed from the given files. */
+	index?: CorpusIndex;
+	/** Called after each file, for progress display. */
+	onFile?: (result: FileResult, done: number, total: number) => void;
+}
+
+export interface FileResult {
+	path: string;
+	status: FileStatus;
+	/** Why a file was skipped or failed. */
+	reason?: string;
+	edits: Edit[];
+	editsByRule: Record<string, number>;
+	diagnostics: Diagnostic[];
+	/** New content (Latin-1 string, byte-exact), when changed. */
+	output?: string;
+	/** Unified diff with a/ and b/ paths, when changed. */
+	diff?: string;
+	written?: boolean;
+}
+
+export interface Totals {
+	scanned: number;
+	changed: number;
+	unchanged: number;
+	skipped: number;
+	failed: number;
+	editsByRule: Record<string, number>;
+	errors: number;
+	warnings: number;
+	notes: number;
+}
+
+export interface MigrationResult {
+	mode: Mode;
+	transforms: string[];
+	files: FileResult[];
+	/** Problems not tied to one file's content (a missing path, ...). */
+	diagnostics: Diagnostic[];
+	totals: Totals;
+	/** 0: all good; 1: some file failed, or --check found changes. */
+	exitCode: number;
+}
+
+interface Source {
+	path: string;
+	absPath?: string;
+	read(): Promise<Buffer>;
+}
+
+export async function migrate(options: MigrateOptions): Promise<MigrationResult> {
+	const cwd = options.cwd ?? process.cwd();
+	const mode = options.mode ?? 'dry-run';
+	const transforms = resolveTransforms(options.transforms);
+	const runDiagnostics: Diagnostic[] = [];
+	const sources: Source[] = [];
+
+	if (options.paths && options.paths.length > 0) {
+		const found = await discover(options.paths, { cwd });
+		for (const p of found.problems) {
+			runDiagnostics.push({ severity: 'error', code: 'input/missing', message: p.message, file: p.path, rule: 'discover' });
+		}
+		for (const f of found.files) sources.push({ path: f.displayPath, absPath: f.absPath, read: () => fs.readFile(f.absPath) });
+	}
+	for (const f of options.files ?? []) {
+		const bytes = typeof f.content === 'string' ? Buffer.from(f.content, 'latin1') : f.content;
+		sources.push({ path: f.path, read: async () => bytes });
+	}
+
+	const tokens = transforms.flatMap((t) => t.tokens);
+	const index = await buildIndex(sources, tokens, options.index);
+
+	const results: FileResult[] = [];
+	for (const [k, source] of sources.entries()) {
+		const result = await processFile(source, transforms, tokens, index, mode, options.diffs ?? true, cwd);
+		results.push(result);
+		options.onFile?.(result, k + 1, sources.length);
+		await yieldToEventLoop();
+	}
+
+	const totals = summarize(results, runDiagnostics);
+	const wouldChange = mode === 'check' && totals.changed > 0;
+	return {
+		mode,
+		transforms: transforms.map((t) => t.name),
+		files: results,
+		diagnostics: runDiagnostics,
+		totals,
+		exitCode: totals.failed > 0 || runDiagnostics.some((d) => d.severity === 'error') || wouldChange ? 1 : 0,
+	};
+}
+
+function hasAnyToken(text: string, tokens: string[]): boolean {
+	return tokens.some((t) => text.includes(t));
+}
+
+async function buildIndex(sources: Source[], tokens: string[], saved?: CorpusIndex): Promise<CorpusIndex> {
+	const parts: CorpusIndex[] = saved ? [saved] : [];
+	for (const s of sources) {
+		let bytes: Buffer;
+		try {
+			bytes = await s.read();
+		} catch {
+			continue; // reported when the file is processed
+		}
+		if (isBinary(bytes)) continue;
+		const text = decodeSource(bytes);
+		if (!hasAnyToken(text, tokens)) continue;
+		parts.push(indexFile(new ParsedFile(s.path, text)));
+	}
+	return mergeIndex(parts);
+}
+
+function failed(path: string, reason: string, code: string, extra: Partial<FileResult> = {}): FileResult {
+	return {
+		path,
+		status: 'failed',
+		reason,
+		edits: [],
+		editsByRule: {},
+		diagnostics: [{ severity: 'error', code, message: reason, file: path, rule: 'pipeline' }],
+		...extra,
+	};
+}
+
+async function processFile(
+	source: Source,
+	transforms: Transform[],
+	tokens: string[],
+	index: CorpusIndex,
+	mode: Mode,
+	withDiff: boolean,
+	cwd: string,
+): Promise<FileResult> {
+	let bytes: Buffer;
+	try {
+		bytes = await source.read();
+	} catch (e) {
+		return failed(source.path, `cannot read: ${describeFsError(e)}`, 'input/unreadable');
+	}
+	if (isBinary(bytes)) {
+		return failed(source.path, 'binary file (contains NUL bytes): not C source, left untouched', 'input/binary');
+	}
+	const text = decodeSource(bytes);
+	const base: FileResult = { path: source.path, status: 'unchanged', edits: [], editsByRule: {}, diagnostics: [] };
+	if (!hasAnyToken(text, tokens)) return base;
+
+	const file = new ParsedFile(source.path, text);
+	const edits: Edit[] = [];
+	const diagnostics: Diagnostic[] = [];
+	for (const p of file.lexed.problems) {
+		diagnostics.push({ severity: 'warning', code: 'lex/problem', message: p.message, file: source.path, ...file.position(p.offset), rule: 'lexer' });
+	}
+	for (const t of transforms) {
+		if (!hasAnyToken(text, t.tokens)) continue;
+		try {
+			const r = t.run(file, index);
+			edits.push(...r.edits);
+			diagnostics.push(...r.diagnostics);
+		} catch (e) {
+			return failed(source.path, `internal error in ${t.name}: ${(e as Error).message}; file left untouched`, 'internal/transform', { diagnostics });
+		}
+	}
+	diagnostics.sort(compareDiagnostics);
+
+	let output: string;
+	try {
+		output = applyEdits(source.path, text, edits);
+	} catch (e) {
+		if (e instanceof OverlappingEditsError) return failed(source.path, `${e.message}; file left untouched`, 'internal/overlap', { diagnostics });
+		throw e;
+	}
+	const result: FileResult = { ...base, edits, editsByRule: countByRule(edits), diagnostics };
+	if (output === text) return result;
+	result.status = 'changed';
+	result.output = output;
+	if (withDiff) {
+		const shown = source.absPath ? displayPathFor(source.absPath, cwd) : source.path;
+		result.diff = createTwoFilesPatch(`a/${shown}`, `b/${shown}`, text, output, undefined, undefined, {
+			headerOptions: FILE_HEADERS_ONLY,
+		});
+	}
+	if (mode === 'write' && source.absPath) {
+		const problem = await writeFile(source.absPath, bytes, encodeSource(output));
+		if (problem) {
+			const error: Diagnostic = { severity: 'error', code: 'output/not-written', message: problem, file: source.path, rule: 'pipeline' };
+			return { ...result, status: 'failed', reason: problem, diagnostics: [...diagnostics, error] };
+		}
+		result.written = true;
+	}
+	return result;
+}
+
+/** Writes the new content; returns why not when it could not. */
+async function writeFile(absPath: string, readBytes: Buffer, output: Buffer): Promise<string | undefined> {
+	try {
+		if (await isReadOnly(absPath)) return 'read-only file: not written';
+		if (await fileChangedSince(absPath, readBytes)) return 'file changed since it was read: not written';
+		await writeAtomically(absPath, output);
+		return undefined;
+	} catch (e) {
+		return `not written: ${describeFsError(e)}`;
+	}
+}
+
+function summarize(files: FileResult[], runDiagnostics: Diagnostic[]): Totals {
+	const t: Totals = { scanned: files.length, changed: 0, unchanged: 0, skipped: 0, failed: 0, editsByRule: {}, errors: 0, warnings: 0, notes: 0 };
+	for (const f of files) {
+		t[f.status]++;
+		for (const [rule, n] of Object.entries(f.editsByRule)) t.editsByRule[rule] = (t.editsByRule[rule] ?? 0) + n;
+		for (const d of f.diagnostics) {
+			if (d.severity === 'error') t.errors++;
+			else if (d.severity === 'warning') t.warnings++;
+			else t.notes++;
+		}
+	}
+	for (const d of runDiagnostics) if (d.severity === 'error') t.errors++;
+	return t;
+}

@@ -1,0 +1,32 @@
+/** The human summary and diagnostics, for stderr. */
+import type { Colors } from 'picocolors/types';
+import { Diagnostic, formatDiagnostic } from '../diagnostics';
+import type { MigrationResult } from '../pipeline';
+
+function colourDiagnostic(d: Diagnostic, c: Colors): string {
+	const text = formatDiagnostic(d);
+	if (d.severity === 'error') return c.red(text);
+	if (d.severity === 'warning') return c.yellow(text);
+	return c.dim(text);
+}
+
+export function formatDiagnostics(result: MigrationResult, c: Colors): string[] {
+	const all = [...result.diagnostics, ...result.files.flatMap((f) => f.diagnostics)];
+	return all.map((d) => colourDiagnostic(d, c));
+}
+
+const MODE_TITLE = { 'dry-run': 'dry run (nothing written)', write: 'write', check: 'check (nothing written)' };
+
+export function formatSummary(result: MigrationResult, c: Colors): string[] {
+	const t = result.totals;
+	const rules = Object.entries(t.editsByRule);
+	const lines = [
+		c.bold(`vimage-migrate: ${MODE_TITLE[result.mode]}; transforms: ${result.transforms.join(', ')}`),
+		`files: ${t.scanned} scanned, ${t.changed} ${result.mode === 'write' ? 'changed' : 'to change'}, ` +
+			`${t.unchanged} unchanged, ${t.skipped} skipped, ${t.failed} failed`,
+		`edits: ${rules.length ? rules.map(([r, n]) => `${r} ${n}`).join(', ') : 'none'}`,
+		`diagnostics: ${t.errors} errors, ${t.warnings} warnings (sites left unchanged), ${t.notes} notes (assumptions to review)`,
+	];
+	if (result.mode === 'check' && t.changed > 0) lines.push(c.yellow(`check: ${t.changed} file(s) would change`));
+	return lines;
+}

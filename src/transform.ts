@@ -1,0 +1,21 @@
+/**
+ * A transform is a pure function from a parsed file and the corpus index to
+ * edits and diagnostics: no I/O, no global state.
+ */
+import type { Diagnostic } from './diagnostics';
+import type { Edit } from './edit/edit';
+import type { CorpusIndex } from './index/corpus-index';
+import type { ParsedFile } from './parse/parsed-file';
+
+export interface TransformResult {
+	edits: Edit[];
+	diagnostics: Diagnostic[];
+}
+
+export interface Transform {
+	name: string;
+	description: string;
+	/** Cheap byte-level test: files without any of these strings are never parsed. */
+	tokens: string[];
+	run(file: ParsedFile, index: CorpusIndex): TransformResult;
+}

@@ -1,0 +1,21 @@
+/**
+ * The transforms, in the fixed order the default run applies them. Each
+ * only deletes or replaces its own constructs, so their edits never overlap
+ * (the pipeline checks).
+ */
+import { transform as removeInitVnet } from '../transforms/remove-init-vnet';
+import type { Transform } from './transform';
+
+export const TRANSFORMS: readonly Transform[] = [removeInitVnet];
+
+export class UnknownTransformError extends Error {}
+
+export function resolveTransforms(names?: string[]): Transform[] {
+	if (!names || names.length === 0) return [...TRANSFORMS];
+	for (const n of names) {
+		if (!TRANSFORMS.some((t) => t.name === n)) {
+			throw new UnknownTransformError(`unknown transform '${n}' (known: ${TRANSFORMS.map((t) => t.name).join(', ')})`);
+		}
+	}
+	return TRANSFORMS.filter((t) => names.includes(t.name));
+}

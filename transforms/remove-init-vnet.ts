@@ -1,0 +1,326 @@
+/*
+ * remove-init-vnet: removes every `INIT_VNET_<MOD>(expr);` statement and
+ * every `#define INIT_VNET_<MOD>` (spec §3.1).
+ *
+ * In the new design `V_x` reaches the current vnet's copy by itself, so the
+ * per-function pointer these macros declared has no successor. A site is
+ * removed only when some parse variant sees it as a statement of a function
+ * body outside any ERROR node; anything else is reported and left alone.
+ * When `expr` is not `curvnet` the old code read that vnet's variables and
+ * the new code reads the current vnet's: that assumption is reported, unless
+ * the statement directly follows `CURVNET_SET(expr)`.
+ */
+import type { Diagnostic, Severity } from '../src/diagnostics';
+import { formatDiagnostic } from '../src/diagnostics';
+import { applyEdits } from '../src/edit/edit';
+import { Deletion, planDeletions } from '../src/edit/layout';
+import type { CorpusIndex } from '../src/index/corpus-index';
+import { indexFile, isInitVnetName } from '../src/index/corpus-index';
+import { matchParen, Token } from '../src/lex/lexer';
+import { ParsedFile } from '../src/parse/parsed-file';
+import { insideError, SyntaxNode } from '../src/parse/parser';
+import type { Variant } from '../src/parse/variants';
+import type { Transform, TransformResult } from '../src/transform';
+
+export const RULE = 'remove-init-vnet';
+
+/** Identifiers that name the current context, not a local variable. */
+const GLOBAL_CONTEXT = new Set(['curvnet', 'curthread', 'curproc', 'vnet0', 'thread0', 'proc0']);
+const CURVNET_SET = new Set(['CURVNET_SET', 'CURVNET_SET_QUIET']);
+/** Preprocessor directives whose operand may name an INIT_VNET macro being removed. */
+const REMOVED_DIRECTIVES = new Set(['define', 'undef']);
+
+interface Site {
+	name: Token;
+	/** Token indices of `(`, `)` and the `;` (-1 when missing). */
+	open: number;
+	close: number;
+	semi: number;
+	start: number;
+	end: number;
+}
+
+interface Accepted {
+	/** The statement (or, for a site missing its `;`, the declaration tree-sitter read it into). */
+	anchor: SyntaxNode;
+	functions: SyntaxNode[];
+}
+
+export function removeInitVnet(file: ParsedFile, _index: CorpusIndex): TransformResult {
+	const diagnostics: Diagnostic[] = [];
+	const deletions: Deletion[] = [];
+	const report = (severity: Severity, code: string, offset: number, message: string) => {
+		diagnostics.push({ severity, code, message, file: file.path, ...file.position(offset), rule: RULE });
+	};
+
+	for (const d of file.lexed.directives) {
+		const defined = REMOVED_DIRECTIVES.has(d.name) && d.tokens[0] && isInitVnetName(d.tokens[0].text);
+		if (defined) deletions.push({ start: d.start, end: d.end });
+		for (const t of d.tokens.slice(defined ? 1 : 0)) {
+			if (t.kind === 'ident' && isInitVnetName(t.text)) {
+				report('warning', 'init-vnet/in-directive', t.start,
+					d.name === 'define'
+						? `${t.text} inside the body of macro ${d.tokens[0]?.text ?? '?'}: not removed; edit the macro by hand`
+						: `${t.text} in a #${d.name} directive: not removed`);
+			}
+		}
+	}
+
+	const tokens = file.lexed.tokens;
+	for (let i = 0; i < tokens.length; i++) {
+		const t = tokens[i];
+		if (t.kind !== 'ident' || !isInitVnetName(t.text)) continue;
+		if (tokens[i + 1]?.text !== '(') {
+			report('warning', 'init-vnet/not-a-call', t.start, `${t.text} is not called here: not removed`);
+			continue;
+		}
+		const close = matchParen(tokens, i + 1);
+		if (close === -1) {
+			report('warning', 'init-vnet/unbalanced', t.start, `${t.text}( has no closing parenthesis: not removed`);
+			continue;
+		}
+		const semi = tokens[close + 1]?.text === ';' ? close + 1 : -1;
+		const site: Site = { name: t, open: i + 1, close, semi, start: t.start, end: tokens[semi === -1 ? close : semi].end };
+		const found = file.variants.find((v) => acceptSite(v, site));
+		if (!found) {
+			report('warning', 'init-vnet/unparsed', t.start,
+				`${t.text}(...) is not a statement of a function body in any parse of this file ` +
+					`(tree-sitter reads it inside an ERROR region): not removed`);
+			i = close;
+			continue;
+		}
+		deletions.push({ start: site.start, end: site.end });
+		checkAssumptions(file, found.variant, found.value, site, report);
+		i = semi === -1 ? close : semi;
+	}
+
+	const edits = planDeletions(
+		{ text: file.text, lexed: file.lexed, declarationAt: (offset) => declarationAt(file, offset) },
+		deletions,
+		RULE,
+	);
+	return { edits, diagnostics };
+}
+
+function acceptSite(v: Variant, site: Site): Accepted | undefined {
+	const node = v.tree.rootNode.descendantForIndex(site.start, site.name.end);
+	if (node.type !== 'identifier' || node.startIndex !== site.start || node.endIndex !== site.name.end) return undefined;
+	const parent = node.parent;
+	if (!parent || insideError(node)) return undefined;
+	let anchor: SyntaxNode;
+	if (parent.type === 'call_expression') {
+		const stmt = parent.parent;
+		if (!stmt || stmt.type !== 'expression_statement' || stmt.startIndex !== site.start) return undefined;
+		const expectedEnd = site.end;
+		const missingSemi = site.semi === -1;
+		if (missingSemi) {
+			const last = stmt.child(stmt.childCount - 1);
+			if (!last || !last.isMissing || parent.endIndex !== expectedEnd) return undefined;
+		} else if (stmt.endIndex !== expectedEnd || stmt.hasError) {
+			return undefined;
+		}
+		anchor = stmt;
+	} else if (parent.type === 'macro_type_specifier' && site.semi === -1) {
+		// `INIT_VNET_X(v)` with no `;`, read as a type for the next line's declaration.
+		const decl = parent.parent;
+		if (!decl || decl.type !== 'declaration' || parent.endIndex !== site.end) return undefined;
+		anchor = decl;
+	} else {
+		return undefined;
+	}
+	// The statement must belong to a block of a function body, possibly through #if nodes.
+	let up = anchor.parent;
+	while (up && up.type.startsWith('preproc_')) up = up.parent;
+	if (!up || up.type !== 'compound_statement') return undefined;
+	const functions: SyntaxNode[] = [];
+	for (let n: SyntaxNode | null = up; n; n = n.parent) {
+		if (n.type === 'function_definition') functions.push(n);
+	}
+	if (functions.length === 0) return undefined;
+	return { anchor, functions };
+}
+
+/** Arguments of a call as normalized text: tokens joined, a space only between words. */
+function tokenText(tokens: Token[], from: number, to: number): string {
+	let out = '';
+	for (let k = from; k < to; k++) {
+		const t = tokens[k];
+		const prev = tokens[k - 1];
+		if (k > from && /\w$/.test(prev.text) && /^\w/.test(t.text)) out += ' ';
+		out += t.text;
+	}
+	return out;
+}
+
+function checkAssumptions(
+	file: ParsedFile,
+	variant: Variant,
+	accepted: Accepted,
+	site: Site,
+	report: (severity: Severity, code: string, offset: number, message: string) => void,
+): void {
+	const tokens = file.lexed.tokens;
+	const arg = tokenText(tokens, site.open + 1, site.close);
+	const call = `${site.name.text}(${arg})`;
+	if (arg === 'curvnet') return;
+	if (arg === '') {
+		report('note', 'init-vnet/no-argument', site.start, `${call} removed: it names no vnet`);
+		return;
+	}
+	if (!followsCurvnetSet(file, accepted.anchor, arg)) {
+		report('note', 'init-vnet/not-curvnet', site.start,
+			`${call} removed: the old code read the variables of ${arg}, the new code reads curvnet's; ` +
+				`this assumes curvnet is ${arg} here (set by the caller or the framework)`);
+	}
+	for (let k = site.open + 1; k < site.close; k++) {
+		const t = tokens[k];
+		const before = tokens[k - 1].text;
+		if (t.kind !== 'ident' || before === '->' || before === '.') continue;
+		if (tokens[k + 1]?.text === '(' || GLOBAL_CONTEXT.has(t.text) || !/[a-z]/.test(t.text)) continue;
+		if (!inScope(file, variant, accepted, t.text, site.start)) {
+			report('note', 'init-vnet/not-in-scope', t.start,
+				`${call} names \`${t.text}\`, which is not declared in this function or file: ` +
+					`it compiled only where INIT_VNET expanded to nothing; removed`);
+		}
+	}
+}
+
+/** Whether the statement follows `CURVNET_SET(arg)` directly (other INIT_VNETs between are fine). */
+function followsCurvnetSet(file: ParsedFile, anchor: SyntaxNode, arg: string): boolean {
+	for (let prev = anchor.previousNamedSibling; prev; prev = prev.previousNamedSibling) {
+		if (prev.type === 'comment') continue;
+		const call = prev.type === 'expression_statement' ? prev.namedChild(0) : null;
+		const fn = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
+		if (!call || !fn) return false;
+		if (isInitVnetName(fn.text)) continue;
+		if (!CURVNET_SET.has(fn.text)) return false;
+		const args = call.childForFieldName('arguments');
+		if (!args) return false;
+		const toks = file.lexed.tokens;
+		const from = toks.findIndex((t) => t.start >= args.startIndex);
+		const to = toks.findIndex((t) => t.start >= args.endIndex - 1);
+		return from !== -1 && to !== -1 && tokenText(toks, from + 1, to) === arg;
+	}
+	return false;
+}
+
+function declaratorNames(node: SyntaxNode, out: Set<string>): void {
+	switch (node.type) {
+		case 'identifier':
+			out.add(node.text);
+			return;
+		case 'init_declarator':
+		case 'pointer_declarator':
+		case 'array_declarator':
+		case 'function_declarator':
+		case 'parenthesized_declarator':
+		case 'attributed_declarator': {
+			const d = node.childForFieldName('declarator') ?? node.namedChild(0);
+			if (d) declaratorNames(d, out);
+			return;
+		}
+		default:
+			return;
+	}
+}
+
+function declarationNames(decl: SyntaxNode, out: Set<string>): void {
+	for (const d of decl.childrenForFieldName('declarator')) declaratorNames(d, out);
+}
+
+function inScope(file: ParsedFile, variant: Variant, accepted: Accepted, name: string, before: number): boolean {
+	const names = new Set<string>();
+	for (const fn of accepted.functions) {
+		collectFunctionNames(fn, before, names);
+	}
+	// The same function as other variants read it (declarations in other #if arms).
+	const fnStart = accepted.functions[accepted.functions.length - 1].startIndex;
+	for (const v of file.variants.parsed()) {
+		if (v === variant) continue;
+		const other = v.tree.rootNode.descendantForIndex(fnStart);
+		for (let n: SyntaxNode | null = other; n; n = n.parent) {
+			if (n.type === 'function_definition' && n.startIndex === fnStart) collectFunctionNames(n, before, names);
+		}
+	}
+	if (names.has(name)) return true;
+	for (const top of variant.tree.rootNode.namedChildren) {
+		if (top.type === 'declaration') declarationNames(top, names);
+	}
+	for (const d of file.lexed.directives) {
+		if (d.name === 'define' && d.tokens[0]) names.add(d.tokens[0].text);
+	}
+	return names.has(name);
+}
+
+function collectFunctionNames(fn: SyntaxNode, before: number, out: Set<string>): void {
+	const declarator = fn.childForFieldName('declarator');
+	if (declarator) {
+		for (const p of declarator.descendantsOfType(['parameter_declaration', 'identifier'])) {
+			if (p.type === 'identifier') out.add(p.text);
+			else {
+				const d = p.childForFieldName('declarator');
+				if (d) declaratorNames(d, out);
+			}
+		}
+	}
+	for (const child of fn.namedChildren) {
+		if (child.type === 'declaration') declarationNames(child, out); // K&R parameter declarations
+	}
+	const body = fn.childForFieldName('body');
+	if (!body) return;
+	for (const decl of body.descendantsOfType('declaration')) {
+		if (decl.startIndex < before) declarationNames(decl, out);
+	}
+	// Locals declared through macros, e.g. `VNET_ITERATOR_DECL(vnet_iter);`.
+	for (const stmt of body.descendantsOfType('expression_statement')) {
+		if (stmt.startIndex >= before) continue;
+		const call = stmt.namedChild(0);
+		if (call?.type !== 'call_expression') continue;
+		const fnName = call.childForFieldName('function')?.text ?? '';
+		if (!/^[A-Z][A-Z0-9_]*$/.test(fnName)) continue;
+		for (const a of call.childForFieldName('arguments')?.namedChildren ?? []) {
+			if (a.type === 'identifier') out.add(a.text);
+		}
+	}
+}
+
+/** Whether a declaration (or a local-declaring macro such as `VNET_ITERATOR_DECL(v);`) starts at `offset`. */
+function declarationAt(file: ParsedFile, offset: number): boolean {
+	for (const v of file.variants.parsed()) {
+		let n: SyntaxNode | null = v.tree.rootNode.descendantForIndex(offset);
+		while (n && n.parent && n.parent.startIndex === offset && n.parent.type !== 'compound_statement') n = n.parent;
+		if (!n || n.startIndex !== offset || n.parent?.type !== 'compound_statement' || insideError(n)) continue;
+		if (n.type === 'declaration') return true;
+		if (n.type === 'expression_statement') {
+			const fn = n.namedChild(0)?.childForFieldName('function');
+			if (fn && /_DECL$/.test(fn.text)) return true;
+		}
+		return false;
+	}
+	return false;
+}
+
+export const transform: Transform = {
+	name: RULE,
+	description: 'remove INIT_VNET_<MOD>(expr); statements and #define INIT_VNET_<MOD> definitions',
+	tokens: ['INIT_VNET_'],
+	run: removeInitVnet,
+};
+
+/**
+ * jscodeshift entry point. jscodeshift hands us the file decoded as UTF-8;
+ * re-encoding it to bytes and decoding as Latin-1 gives byte offsets again.
+ * jscodeshift writes its result as UTF-8, so bytes that were not UTF-8 do not
+ * survive it: use the vimage-migrate CLI for byte-exact output.
+ */
+export default function jscodeshiftTransform(
+	fileInfo: { path: string; source: string },
+	api: { report?: (message: string) => void },
+): string | undefined {
+	const text = Buffer.from(fileInfo.source, 'utf8').toString('latin1');
+	const file = new ParsedFile(fileInfo.path, text);
+	const result = removeInitVnet(file, indexFile(file));
+	for (const d of result.diagnostics) api.report?.(formatDiagnostic(d));
+	if (result.edits.length === 0) return undefined;
+	return Buffer.from(applyEdits(file.path, text, result.edits), 'latin1').toString('utf8');
+}
