@@ -83,9 +83,10 @@ export function removeInitVnet(file: ParsedFile, _index: CorpusIndex): Transform
 		const site: Site = { name: t, open: i + 1, close, semi, start: t.start, end: tokens[semi === -1 ? close : semi].end };
 		const found = file.variants.find((v) => acceptSite(v, site));
 		if (!found) {
-			report('warning', 'init-vnet/unparsed', t.start,
-				`${t.text}(...) is not a statement of a function body in any parse of this file ` +
-					`(tree-sitter reads it inside an ERROR region): not removed`);
+			const inError = file.variants.parsed().every((v) => insideError(v.tree.rootNode.descendantForIndex(t.start, t.end)));
+			report('warning', 'init-vnet/unparsed', t.start, inError
+				? `${t.text}(...) lies inside a region that no parse of this file understands (an ERROR node): not removed`
+				: `${t.text}(...) is not read as a statement of a function body by any parse of this file: not removed`);
 			i = close;
 			continue;
 		}
@@ -231,7 +232,7 @@ function declarationNames(decl: SyntaxNode, out: Set<string>): void {
 function inScope(file: ParsedFile, variant: Variant, accepted: Accepted, name: string, before: number): boolean {
 	const names = new Set<string>();
 	for (const fn of accepted.functions) {
-		collectFunctionNames(fn, before, names);
+		if (!collectFunctionNames(fn, before, names)) return true;
 	}
 	// The same function as other variants read it (declarations in other #if arms).
 	const fnStart = accepted.functions[accepted.functions.length - 1].startIndex;
@@ -252,22 +253,31 @@ function inScope(file: ParsedFile, variant: Variant, accepted: Accepted, name: s
 	return names.has(name);
 }
 
-function collectFunctionNames(fn: SyntaxNode, before: number, out: Set<string>): void {
+/** Parameter lists written as one macro, with the names it declares. */
+const PARAMETER_MACROS: Record<string, string[]> = {
+	SYSCTL_HANDLER_ARGS: ['oidp', 'arg1', 'arg2', 'req'],
+};
+
+/** Collects the names a function declares before `before`; false when they cannot be known. */
+function collectFunctionNames(fn: SyntaxNode, before: number, out: Set<string>): boolean {
+	let known = true;
 	const declarator = fn.childForFieldName('declarator');
 	if (declarator) {
 		for (const p of declarator.descendantsOfType(['parameter_declaration', 'identifier'])) {
-			if (p.type === 'identifier') out.add(p.text);
-			else {
-				const d = p.childForFieldName('declarator');
-				if (d) declaratorNames(d, out);
-			}
+			const d = p.type === 'identifier' ? p : p.childForFieldName('declarator') ?? p.childForFieldName('type');
+			if (!d) continue;
+			const names = PARAMETER_MACROS[d.text];
+			if (names) names.forEach((n) => out.add(n));
+			else if (p.type === 'parameter_declaration' && !p.childForFieldName('declarator') && /^[A-Z][A-Z0-9_]*$/.test(d.text)) {
+				known = false; // an unknown macro standing for parameters
+			} else declaratorNames(d, out);
 		}
 	}
 	for (const child of fn.namedChildren) {
 		if (child.type === 'declaration') declarationNames(child, out); // K&R parameter declarations
 	}
 	const body = fn.childForFieldName('body');
-	if (!body) return;
+	if (!body) return known;
 	for (const decl of body.descendantsOfType('declaration')) {
 		if (decl.startIndex < before) declarationNames(decl, out);
 	}
@@ -282,6 +292,7 @@ function collectFunctionNames(fn: SyntaxNode, before: number, out: Set<string>):
 			if (a.type === 'identifier') out.add(a.text);
 		}
 	}
+	return known;
 }
 
 /** Whether a declaration (or a local-declaring macro such as `VNET_ITERATOR_DECL(v);`) starts at `offset`. */

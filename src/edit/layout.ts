@@ -4,7 +4,8 @@
  *   - a construct alone on its line goes with the whole line (a trailing
  *     comment on that line goes too); one sharing its line goes alone;
  *   - an #if/#ifdef/#ifndef whose every arm is left empty goes with its
- *     directive lines (cascading outwards);
+ *     directive lines (cascading outwards); an #else arm left empty loses
+ *     its `#else` line;
  *   - never two empty lines in a row; when the removed lines sat between a
  *     function's `{` and its declarations, the empty line after them goes
  *     too; otherwise the empty line after them stays. Lines are only
@@ -115,6 +116,14 @@ export function planDeletions(ctx: LayoutContext, deletions: Deletion[], rule: s
 	for (const c of conds) {
 		if (c.arms.every((arm) => emptyAfterRemoval(text, arm.start, arm.end, removed))) {
 			removed = mergeRanges([...removed, { start: c.start, end: c.end }]);
+			continue;
+		}
+		// An #else arm left empty says nothing: drop its directive line.
+		const last = c.arms[c.arms.length - 1];
+		const touchedArm = deletions.some((d) => d.start >= last.start && d.end <= last.end);
+		if (c.arms.length > 1 && last.directive.name === 'else' && touchedArm &&
+			emptyAfterRemoval(text, last.start, last.end, removed)) {
+			removed = mergeRanges([...removed, { start: last.directive.lineStart, end: last.end }]);
 		}
 	}
 

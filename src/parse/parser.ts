@@ -13,10 +13,40 @@ export type Tree = ParserT.Tree;
 
 let parser: ParserT | undefined;
 
+/**
+ * Loads a CommonJS module without the require hooks of the host. jscodeshift
+ * registers @babel/register for every file outside its own parsers, so it
+ * recompiles tree-sitter's index.js as a strict-mode ES module, where the
+ * binding's setup (assigning over a getter) throws. Compiling the file
+ * ourselves keeps it sloppy-mode CommonJS, as its authors wrote it.
+ */
+function requireWithoutHooks(id: string): unknown {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const Module = require('module') as typeof import('module') & {
+		_nodeModulePaths(dir: string): string[];
+	};
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { readFileSync } = require('fs') as typeof import('fs');
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { dirname } = require('path') as typeof import('path');
+	const filename = require.resolve(id);
+	const m = new Module(filename, module) as InstanceType<typeof Module> & { _compile(src: string, f: string): void };
+	m.filename = filename;
+	m.paths = Module._nodeModulePaths(dirname(filename));
+	m._compile(readFileSync(filename, 'utf8'), filename);
+	m.loaded = true;
+	return m.exports;
+}
+
+/** Whether a foreign TypeScript require hook (jscodeshift's babel) is installed. */
+function underRequireHooks(): boolean {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	return Boolean((require('module') as unknown as { _extensions: Record<string, unknown> })._extensions['.ts']);
+}
+
 function getParser(): ParserT {
 	if (!parser) {
-		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		const Parser = require('tree-sitter') as typeof ParserT;
+		const Parser = (underRequireHooks() ? requireWithoutHooks('tree-sitter') : require('tree-sitter')) as typeof ParserT;
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
 		const C = require('tree-sitter-c');
 		const p = new Parser();

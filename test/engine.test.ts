@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { applyEdits, OverlappingEditsError } from '../src/edit/edit';
+import { planDeletions } from '../src/edit/layout';
+import { allConditionals, lex } from '../src/lex/lexer';
+import { parseC } from '../src/parse/parser';
+import { ParseVariants } from '../src/parse/variants';
+import { decodeSource, encodeSource, isBinary, LineMap } from '../src/source';
+import { migrate } from '../src';
+
+describe('source encoding', () => {
+	it('round-trips every byte value', () => {
+		const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+		expect(encodeSource(decodeSource(bytes)).equals(bytes)).toBe(true);
+		expect(isBinary(bytes)).toBe(true);
+		expect(isBinary(Buffer.from('caf\xe9', 'latin1'))).toBe(false);
+	});
+	it('maps offsets to lines and columns', () => {
+		const m = new LineMap('ab\ncd\r\nef');
+		expect([m.line(0), m.line(3), m.line(7), m.column(8)]).toEqual([1, 2, 3, 2]);
+	});
+	it('the grammar loads and string indices are byte offsets under Latin-1', () => {
+		const text = decodeSource(Buffer.from('/* \xe9\xe9 */ int x;', 'latin1'));
+		const tree = parseC(text);
+		expect(tree.rootNode.namedChild(1)?.startIndex).toBe(9);
+	});
+});
+
+describe('lexer', () => {
+	it('skips comments and strings, and sees directives with continuations', () => {
+		const lx = lex('/* INIT_VNET_A(x); */\n"INIT_VNET_B(y);" // INIT_VNET_C\n#define M(a) \\\n\tINIT_VNET_D(a)\nINIT_VNET_E(curvnet);\n');
+		expect(lx.tokens.filter((t) => t.kind === 'ident').map((t) => t.text)).toEqual(['INIT_VNET_E', 'curvnet']);
+		expect(lx.directives).toHaveLength(1);
+		expect(lx.directives[0].name).toBe('define');
+		expect(lx.directives[0].tokens.map((t) => t.text)).toContain('INIT_VNET_D');
+	});
+	it('nests conditionals with their arms and reports unbalanced ones', () => {
+		const lx = lex('#if A\na;\n#ifdef B\nb;\n#endif\n#elif C\nc;\n#else\nd;\n#endif\n#endif\n#ifdef E\n');
+		const all = allConditionals(lx);
+		expect(all.map((c) => c.arms.length)).toEqual([3, 1, 1]);
+		expect(all[0].children).toHaveLength(1);
+		expect(lx.problems.map((p) => p.message)).toEqual(['#endif without #if', 'unterminated #ifdef']);
+	});
+});
+
+describe('parse variants', () => {
+	const text = 'int\nf(struct mbuf *m)\n{\n\tINIT_VNET_INET(curvnet);\n\tstruct ip *ip = mtod(m, struct ip *);\n#ifdef A\n\tif (a && b) {\n#else\n\tif (a) {\n#endif\n\t\tx();\n\t}\n}\n';
+	it('keep the length and newlines of the original', () => {
+		const v = new ParseVariants(text, lex(text));
+		for (const variant of v.all()) {
+			expect(variant.text.length).toBe(text.length);
+			expect([...variant.text].filter((c) => c === '\n').length).toBe(text.split('\n').length - 1);
+		}
+		expect(v.all().map((x) => x.name)).toEqual(['original', 'masked', 'arm 0', 'arm 1']);
+	});
+	it('mask type arguments and split #if arms so the function parses', () => {
+		const v = new ParseVariants(text, lex(text));
+		expect(v.get(0).tree.rootNode.hasError).toBe(true);
+		expect(v.get(2).text).toContain('mtod(m, ___________)');
+		expect(v.get(2).tree.rootNode.hasError).toBe(false);
+		expect(v.get(3).tree.rootNode.hasError).toBe(false);
+	});
+});
+
+describe('edits', () => {
+	it('apply on the original bytes and refuse overlaps, naming both rules', () => {
+		expect(applyEdits('f', 'abcdef', [{ start: 4, end: 5, text: 'E', rule: 'r2' }, { start: 0, end: 1, text: '', rule: 'r1' }])).toBe('bcdEf');
+		expect(() => applyEdits('f', 'abcdef', [{ start: 0, end: 3, text: '', rule: 'r1' }, { start: 2, end: 4, text: '', rule: 'r2' }])).toThrow(OverlappingEditsError);
+		expect(() => applyEdits('f', 'abcdef', [{ start: 0, end: 3, text: '', rule: 'r1' }, { start: 2, end: 4, text: '', rule: 'r2' }])).toThrow(/r1.*r2/);
+	});
+	it('never leave two empty lines in a row', () => {
+		const text = 'a;\n\n\tX;\n\nb;\n';
+		const start = text.indexOf('X');
+		const edits = planDeletions({ text, lexed: lex(text) }, [{ start, end: start + 2 }], 'r');
+		expect(applyEdits('f', text, edits)).toBe('a;\n\nb;\n');
+	});
+});
+
+describe('library API', () => {
+	it('migrates in-memory files and returns edits, diagnostics and new contents', async () => {
+		const r = await migrate({
+			files: [
+				{ path: 'x.c', content: 'void\nf(struct inpcb *inp)\n{\n\tINIT_VNET_INET(inp->inp_vnet);\n\n\tV_y = 0;\n}\n' },
+				{ path: 'y.c', content: 'int z;\n' },
+			],
+		});
+		expect(r.exitCode).toBe(0);
+		expect(r.files.map((f) => f.status)).toEqual(['changed', 'unchanged']);
+		expect(r.files[0].output).toBe('void\nf(struct inpcb *inp)\n{\n\n\tV_y = 0;\n}\n');
+		expect(r.files[0].diff).toContain('--- a/x.c');
+		expect(r.files[0].diagnostics.map((d) => d.code)).toEqual(['init-vnet/not-curvnet']);
+		expect(r.totals.editsByRule).toEqual({ 'remove-init-vnet': 1 });
+	});
+});

@@ -1,0 +1,41 @@
+/** Test helpers: temporary trees and running the built CLI. */
+import { spawnSync, SpawnSyncReturns } from 'child_process';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
+import { ParsedFile } from '../../src/parse/parsed-file';
+import { applyEdits } from '../../src/edit/edit';
+import { emptyIndex } from '../../src/index/corpus-index';
+import { removeInitVnet } from '../../transforms/remove-init-vnet';
+
+export const ROOT = path.resolve(__dirname, '../..');
+export const CLI = path.join(ROOT, 'bin/vimage-migrate.js');
+
+export function tempTree(files: Record<string, string | Buffer>): string {
+	const dir = mkdtempSync(path.join(tmpdir(), 'vimage-test-'));
+	for (const [name, content] of Object.entries(files)) {
+		const p = path.join(dir, name);
+		mkdirSync(path.dirname(p), { recursive: true });
+		writeFileSync(p, typeof content === 'string' ? Buffer.from(content, 'latin1') : content);
+	}
+	return dir;
+}
+
+export function removeTree(dir: string): void {
+	rmSync(dir, { recursive: true, force: true });
+}
+
+export function runCli(args: string[], cwd: string): SpawnSyncReturns<Buffer> {
+	return spawnSync(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
+}
+
+export function readLatin1(p: string): string {
+	return readFileSync(p).toString('latin1');
+}
+
+/** Runs remove-init-vnet on text; returns the new text and the diagnostics. */
+export function removeInitVnetText(text: string, name = 'test.c') {
+	const file = new ParsedFile(name, text);
+	const result = removeInitVnet(file, emptyIndex());
+	return { output: applyEdits(name, text, result.edits), ...result };
+}
