@@ -16,7 +16,7 @@ import { applyEdits } from '../src/edit/edit';
 import { Deletion, planDeletions } from '../src/edit/layout';
 import type { CorpusIndex } from '../src/index/corpus-index';
 import { indexFile, isInitVnetName } from '../src/index/corpus-index';
-import { matchParen, Token } from '../src/lex/lexer';
+import { matchParen, Token, tokenIndexAt } from '../src/lex/lexer';
 import { ParsedFile } from '../src/parse/parsed-file';
 import { insideError, SyntaxNode } from '../src/parse/parser';
 import type { Variant } from '../src/parse/variants';
@@ -163,7 +163,8 @@ function checkAssumptions(
 	const tokens = file.lexed.tokens;
 	const arg = tokenText(tokens, site.open + 1, site.close);
 	const call = `${site.name.text}(${arg})`;
-	if (arg === 'curvnet') return;
+	// `curvnet` is defined as `curthread->td_vnet`: the same vnet.
+	if (arg === 'curvnet' || arg === 'curthread->td_vnet') return;
 	if (arg === '') {
 		report('note', 'init-vnet/no-argument', site.start, `${call} removed: it names no vnet`);
 		return;
@@ -173,14 +174,16 @@ function checkAssumptions(
 			`${call} removed: the old code read the variables of ${arg}, the new code reads curvnet's; ` +
 				`this assumes curvnet is ${arg} here (set by the caller or the framework)`);
 	}
-	for (let k = site.open + 1; k < site.close; k++) {
-		const t = tokens[k];
-		const before = tokens[k - 1].text;
-		if (t.kind !== 'ident' || before === '->' || before === '.') continue;
-		if (tokens[k + 1]?.text === '(' || GLOBAL_CONTEXT.has(t.text) || !/[a-z]/.test(t.text)) continue;
-		if (!inScope(file, variant, accepted, t.text, site.start)) {
-			report('note', 'init-vnet/not-in-scope', t.start,
-				`${call} names \`${t.text}\`, which is not declared in this function or file: ` +
+	// Variables the argument names: identifiers outside types, member names and called macros.
+	const call_ = accepted.anchor.type === 'expression_statement' ? accepted.anchor.namedChild(0) : null;
+	const args = call_?.childForFieldName('arguments');
+	for (const id of args?.descendantsOfType('identifier') ?? []) {
+		const parent = id.parent;
+		if (parent?.type === 'call_expression' && parent.childForFieldName('function')?.id === id.id) continue;
+		if (GLOBAL_CONTEXT.has(id.text) || !/[a-z]/.test(id.text)) continue;
+		if (!inScope(file, variant, accepted, id.text, site.start)) {
+			report('note', 'init-vnet/not-in-scope', id.startIndex,
+				`${call} names \`${id.text}\`, which is not declared in this function or file: ` +
 					`it compiled only where INIT_VNET expanded to nothing; removed`);
 		}
 	}
@@ -198,9 +201,9 @@ function followsCurvnetSet(file: ParsedFile, anchor: SyntaxNode, arg: string): b
 		const args = call.childForFieldName('arguments');
 		if (!args) return false;
 		const toks = file.lexed.tokens;
-		const from = toks.findIndex((t) => t.start >= args.startIndex);
-		const to = toks.findIndex((t) => t.start >= args.endIndex - 1);
-		return from !== -1 && to !== -1 && tokenText(toks, from + 1, to) === arg;
+		const from = tokenIndexAt(toks, args.startIndex);
+		const to = tokenIndexAt(toks, args.endIndex - 1);
+		return toks[from]?.text === '(' && toks[to]?.text === ')' && tokenText(toks, from + 1, to) === arg;
 	}
 	return false;
 }

@@ -42,11 +42,24 @@ function onlyWhitespaceOrComments(ctx: LayoutContext, start: number, end: number
 			k++;
 			continue;
 		}
-		const comment = lexed.comments.find((cm) => cm.start === k);
+		const comment = commentAt(lexed, k);
 		if (!comment || comment.end > end) return false;
 		k = comment.end;
 	}
 	return true;
+}
+
+/** The comment starting exactly at `offset` (comments are sorted by start). */
+function commentAt(lexed: Lexed, offset: number) {
+	const cs = lexed.comments;
+	let lo = 0;
+	let hi = cs.length;
+	while (lo < hi) {
+		const mid = (lo + hi) >> 1;
+		if (cs[mid].start < offset) lo = mid + 1;
+		else hi = mid;
+	}
+	return cs[lo]?.start === offset ? cs[lo] : undefined;
 }
 
 function contentEnd(text: string, lineStart: number): number {
