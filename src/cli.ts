@@ -89,7 +89,11 @@ export function buildProgram(): Command {
 		.addOption(new Option('--dry-run', 'print unified diffs, write nothing (default)').conflicts(['write', 'check']))
 		.addOption(new Option('--write', 'replace changed files in place, atomically').conflicts(['check']))
 		.addOption(new Option('--check', 'write nothing; exit 1 if any file would change (for CI)'))
-		.option('-t, --transform <name...>', 'run only these transforms (default: all, in order)')
+		.option(
+			'-t, --transform <name>',
+			'run only this transform (repeatable, or comma-separated; default: all, in order)',
+			(value: string, previous: string[] = []) => [...previous, ...value.split(',').filter(Boolean)],
+		)
 		.option('--json', 'print one JSON report on stdout instead of diffs and summary')
 		.option('-q, --quiet', 'dry run: print the summary only, no diffs')
 		.option('--list-transforms', 'list the transforms and exit')

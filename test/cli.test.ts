@@ -112,6 +112,13 @@ describe('--check, --json and exit codes', () => {
 		expect(r.stderr.toString()).toBe('');
 	});
 
+	it('--transform takes one name per use and leaves the paths alone', () => {
+		const dir = tree({ 'a.c': OLD, 'b.c': OLD });
+		const r = runCli(['-t', 'remove-init-vnet', 'a.c', '--transform=remove-init-vnet,remove-init-vnet', 'b.c'], dir);
+		expect(r.status).toBe(0);
+		expect(r.stderr.toString()).toMatch(/2 scanned, 2 to change/);
+	});
+
 	it('usage errors exit 2', () => {
 		const dir = tree({ 'a.c': OLD });
 		expect(runCli(['--write', '--check', '.'], dir).status).toBe(2);
