@@ -75,45 +75,101 @@ async function runMigrate(paths: string[], flags: MigrateFlags): Promise<number>
 	return result.exitCode;
 }
 
+interface ScanFlags {
+	json?: boolean;
+	format?: string;
+	output?: string;
+	constructor?: string[];
+}
+
+async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
+	if (paths.length === 0) {
+		err('vimage-migrate scan: no PATH given (try --help)');
+		return 2;
+	}
+	const format = flags.json ? 'json' : (flags.format ?? 'json');
+	if (format !== 'json' && format !== 'table') {
+		err(`vimage-migrate scan: unknown format '${format}' (json or table)`);
+		return 2;
+	}
+	const { promises: fs } = await import('fs');
+	const { discover } = await import('./fs/discover');
+	const { scanSources } = await import('./index/scan');
+	const found = await discover(paths, { cwd: process.cwd() });
+	for (const p of found.problems) err(`${p.path}: error: ${p.message}`);
+	const index = await scanSources(
+		found.files.map((f) => ({ path: f.displayPath, read: () => fs.readFile(f.absPath) })),
+		// `constructor` is also every object's inherited property: read only an own one.
+		{ constructors: Object.hasOwn(flags, 'constructor') ? flags.constructor : undefined },
+	);
+	let text: string;
+	if (format === 'table') {
+		const { formatMemberTable } = await import('./print/table');
+		text = formatMemberTable(index);
+	} else {
+		text = `${JSON.stringify(index, null, 2)}\n`;
+	}
+	if (flags.output) await fs.writeFile(flags.output, text);
+	else out(text);
+	const errors = index.diagnostics.filter((d) => d.severity === 'error').length;
+	err(`vimage-migrate scan: ${index.files.length} files indexed, ${index.modules.length} modules, ${index.members.length} members, ` +
+		`${index.diagnostics.length} diagnostics (${errors} errors)`);
+	return found.problems.length > 0 ? 1 : 0;
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+	return [...previous, ...value.split(',').filter(Boolean)];
+}
+
 export function buildProgram(): Command {
 	const program = new Command();
+	// Usage errors exit 2; set before adding subcommands so they inherit it.
+	program.exitOverride();
 	program
 		.name('vimage-migrate')
 		.description(
 			'Migrate FreeBSD VIMAGE network-stack C code from container structs and INIT_VNET_*() ' +
 				'to the r195699 vnet design (VNET_DEFINE, V_ accessors over VNET()).\n' +
-				'Prints a unified diff by default; nothing is written without --write.',
+				'Without a command, migrates PATHs: prints a unified diff; nothing is written without --write.',
 		)
 		.version(VERSION)
-		.argument('[paths...]', 'C files and directories (directories: *.c and *.h, recursively)')
-		.addOption(new Option('--dry-run', 'print unified diffs, write nothing (default)').conflicts(['write', 'check']))
-		.addOption(new Option('--write', 'replace changed files in place, atomically').conflicts(['check']))
-		.addOption(new Option('--check', 'write nothing; exit 1 if any file would change (for CI)'))
-		.option(
-			'-t, --transform <name>',
-			'run only this transform (repeatable, or comma-separated; default: all, in order)',
-			(value: string, previous: string[] = []) => [...previous, ...value.split(',').filter(Boolean)],
-		)
-		.option('--json', 'print one JSON report on stdout instead of diffs and summary')
-		.option('-q, --quiet', 'dry run: print the summary only, no diffs')
-		.option('--list-transforms', 'list the transforms and exit')
 		.addHelpText(
 			'after',
 			'\nExit status: 0 success, 1 some file failed (or --check found changes), 2 usage error.\n' +
 				'Examples:\n' +
 				'  vimage-migrate sys/netinet > migrate.patch && git apply migrate.patch\n' +
 				'  vimage-migrate --write --transform remove-init-vnet sys/\n' +
-				'  vimage-migrate --check --json sys/ > report.json',
-		)
+				'  vimage-migrate --check --json sys/ > report.json\n' +
+				'  vimage-migrate scan --format table sys/',
+		);
+	program
+		.argument('[paths...]', 'C files and directories to migrate (directories: *.c and *.h, recursively)')
+		.addOption(new Option('--dry-run', 'print unified diffs, write nothing (default)').conflicts(['write', 'check']))
+		.addOption(new Option('--write', 'replace changed files in place, atomically').conflicts(['check']))
+		.addOption(new Option('--check', 'write nothing; exit 1 if any file would change (for CI)'))
+		.option('-t, --transform <name>', 'run only this transform (repeatable, or comma-separated; default: all, in order)', collect)
+		.option('--json', 'print one JSON report on stdout instead of diffs and summary')
+		.option('-q, --quiet', 'dry run: print the summary only, no diffs')
+		.option('--list-transforms', 'list the transforms and exit')
 		.action(async (paths: string[], flags: MigrateFlags) => {
 			process.exitCode = await runMigrate(paths, flags);
+		});
+	program
+		.command('scan')
+		.description('index the old VIMAGE design of a tree: containers, members, definitions, constructors, sysctls')
+		.argument('[paths...]', 'C files and directories')
+		.option('--json', 'JSON output (the default)')
+		.option('--format <format>', 'json or table (one row per member)')
+		.option('-o, --output <file>', 'write the result to FILE instead of stdout')
+		.option('--constructor <name>', 'also treat this function as a per-vnet constructor (repeatable)', collect)
+		.action(async (paths: string[], flags: ScanFlags) => {
+			process.exitCode = await runScan(paths, flags);
 		});
 	return program;
 }
 
 export async function main(argv: string[]): Promise<void> {
 	const program = buildProgram();
-	program.exitOverride();
 	try {
 		await program.parseAsync(argv);
 	} catch (e) {

@@ -10,7 +10,8 @@ import { compareDiagnostics, Diagnostic } from './diagnostics';
 import { applyEdits, countByRule, Edit, OverlappingEditsError } from './edit/edit';
 import { describeFsError, discover, displayPathFor } from './fs/discover';
 import { fileChangedSince, isReadOnly, writeAtomically } from './fs/write';
-import { CorpusIndex, indexFile, mergeIndex } from './index/corpus-index';
+import type { CorpusIndex } from './index/corpus-index';
+import { hasAnyToken, scanSources } from './index/scan';
 import { ParsedFile } from './parse/parsed-file';
 import { yieldToEventLoop } from './parse/parser';
 import { decodeSource, encodeSource, isBinary } from './source';
@@ -39,6 +40,8 @@ export interface MigrateOptions {
 	diffs?: boolean;
 	/** A saved index to merge with the one computed from the given files. */
 	index?: CorpusIndex;
+	/** Functions to treat as per-vnet constructors besides those the index finds. */
+	constructors?: string[];
 	/** Called after each file, for progress display. */
 	onFile?: (result: FileResult, done: number, total: number) => void;
 }
@@ -107,7 +110,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
 	}
 
 	const tokens = transforms.flatMap((t) => t.tokens);
-	const index = await buildIndex(sources, tokens, options.index);
+	const index = await scanSources(sources, { saved: options.index ? [options.index] : [], constructors: options.constructors });
 
 	const results: FileResult[] = [];
 	for (const [k, source] of sources.entries()) {
@@ -127,27 +130,6 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
 		totals,
 		exitCode: totals.failed > 0 || runDiagnostics.some((d) => d.severity === 'error') || wouldChange ? 1 : 0,
 	};
-}
-
-function hasAnyToken(text: string, tokens: string[]): boolean {
-	return tokens.some((t) => text.includes(t));
-}
-
-async function buildIndex(sources: Source[], tokens: string[], saved?: CorpusIndex): Promise<CorpusIndex> {
-	const parts: CorpusIndex[] = saved ? [saved] : [];
-	for (const s of sources) {
-		let bytes: Buffer;
-		try {
-			bytes = await s.read();
-		} catch {
-			continue; // reported when the file is processed
-		}
-		if (isBinary(bytes)) continue;
-		const text = decodeSource(bytes);
-		if (!hasAnyToken(text, tokens)) continue;
-		parts.push(indexFile(new ParsedFile(s.path, text)));
-	}
-	return mergeIndex(parts);
 }
 
 function failed(path: string, reason: string, code: string, extra: Partial<FileResult> = {}): FileResult {

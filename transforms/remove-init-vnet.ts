@@ -15,8 +15,9 @@ import { formatDiagnostic } from '../src/diagnostics';
 import { applyEdits } from '../src/edit/edit';
 import { Deletion, planDeletions } from '../src/edit/layout';
 import type { CorpusIndex } from '../src/index/corpus-index';
-import { indexFile, isInitVnetName } from '../src/index/corpus-index';
-import { matchParen, Token, tokenIndexAt } from '../src/lex/lexer';
+import { isInitVnetName } from '../src/index/corpus-index';
+import { indexFile } from '../src/index/scan';
+import { joinTokens, matchParen, Token, tokenIndexAt } from '../src/lex/lexer';
 import { ParsedFile } from '../src/parse/parsed-file';
 import { insideError, SyntaxNode } from '../src/parse/parser';
 import type { Variant } from '../src/parse/variants';
@@ -141,18 +142,6 @@ function acceptSite(v: Variant, site: Site): Accepted | undefined {
 	return { anchor, functions };
 }
 
-/** Arguments of a call as normalized text: tokens joined, a space only between words. */
-function tokenText(tokens: Token[], from: number, to: number): string {
-	let out = '';
-	for (let k = from; k < to; k++) {
-		const t = tokens[k];
-		const prev = tokens[k - 1];
-		if (k > from && /\w$/.test(prev.text) && /^\w/.test(t.text)) out += ' ';
-		out += t.text;
-	}
-	return out;
-}
-
 function checkAssumptions(
 	file: ParsedFile,
 	variant: Variant,
@@ -161,7 +150,7 @@ function checkAssumptions(
 	report: (severity: Severity, code: string, offset: number, message: string) => void,
 ): void {
 	const tokens = file.lexed.tokens;
-	const arg = tokenText(tokens, site.open + 1, site.close);
+	const arg = joinTokens(tokens, site.open + 1, site.close);
 	const call = `${site.name.text}(${arg})`;
 	// `curvnet` is defined as `curthread->td_vnet`: the same vnet.
 	if (arg === 'curvnet' || arg === 'curthread->td_vnet') return;
@@ -203,7 +192,7 @@ function followsCurvnetSet(file: ParsedFile, anchor: SyntaxNode, arg: string): b
 		const toks = file.lexed.tokens;
 		const from = tokenIndexAt(toks, args.startIndex);
 		const to = tokenIndexAt(toks, args.endIndex - 1);
-		return toks[from]?.text === '(' && toks[to]?.text === ')' && tokenText(toks, from + 1, to) === arg;
+		return toks[from]?.text === '(' && toks[to]?.text === ')' && joinTokens(toks, from + 1, to) === arg;
 	}
 	return false;
 }

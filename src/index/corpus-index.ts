@@ -1,28 +1,30 @@
-/**
- * The whole-tree model of the old VIMAGE design that transforms consult.
- * It is computed before any file is transformed, from every file given.
- * This first version records where INIT_VNET_<MOD> macros are defined; the
- * scan issue grows it into the full index (containers, members, ...).
+/*
+ * The whole-tree index: per-file parts (extract.ts) merged into modules and
+ * members with their definitions, declarations, uses, constructors and
+ * sysctls. Merging depends only on the parts (sorted by file), so parts
+ * computed in parallel or on other machines merge to the same index.
+ * Inconsistencies become diagnostics, never exceptions.
  */
 import type { ParsedFile } from '../parse/parsed-file';
+import { canonicalType } from './ctypes';
+import { emptyFileIndex } from './extract';
+import type {
+	Assignment,
+	Constructor,
+	ConstructorKind,
+	Container,
+	CorpusIndex,
+	FileIndex,
+	GlobalDeclaration,
+	IndexDiagnostic,
+	MemberInfo,
+	Module,
+	Span,
+} from './types';
+import { INDEX_SCHEMA_VERSION } from './types';
 
-export const INDEX_SCHEMA_VERSION = 1;
-
-export interface MacroDefinition {
-	name: string;
-	file: string;
-	line: number;
-}
-
-export interface CorpusIndex {
-	schemaVersion: number;
-	/** `#define INIT_VNET_<MOD>` definitions found in the tree. */
-	initVnetMacros: MacroDefinition[];
-}
-
-export function emptyIndex(): CorpusIndex {
-	return { schemaVersion: INDEX_SCHEMA_VERSION, initVnetMacros: [] };
-}
+export type { CorpusIndex } from './types';
+export { INDEX_SCHEMA_VERSION };
 
 export const INIT_VNET_PREFIX = 'INIT_VNET_';
 
@@ -30,20 +32,267 @@ export function isInitVnetName(name: string): boolean {
 	return name.startsWith(INIT_VNET_PREFIX) && name.length > INIT_VNET_PREFIX.length;
 }
 
-/** The per-file part of the index; `mergeIndex` combines parts in path order. */
-export function indexFile(file: ParsedFile): CorpusIndex {
-	const idx = emptyIndex();
-	for (const d of file.lexed.directives) {
-		if (d.name === 'define' && d.tokens.length > 0 && isInitVnetName(d.tokens[0].text)) {
-			idx.initVnetMacros.push({ name: d.tokens[0].text, file: file.path, line: file.lines.line(d.start) });
-		}
-	}
-	return idx;
+export function emptyIndex(): CorpusIndex {
+	return { schemaVersion: INDEX_SCHEMA_VERSION, files: [], modules: [], members: [], parts: [], plainUses: [], diagnostics: [] };
 }
 
-export function mergeIndex(parts: CorpusIndex[]): CorpusIndex {
-	const idx = emptyIndex();
-	for (const p of parts) idx.initVnetMacros.push(...p.initVnetMacros);
-	idx.initVnetMacros.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
-	return idx;
+export interface MergeOptions {
+	/** Functions the user names as per-vnet constructors (`--constructor`). */
+	constructors?: string[];
 }
+
+function byFile<T extends { file: string }>(a: T, b: T): number {
+	return a.file < b.file ? -1 : a.file > b.file ? 1 : 0;
+}
+
+function bySpan(a: { span: Span }, b: { span: Span }): number {
+	return a.span.file < b.span.file ? -1 : a.span.file > b.span.file ? 1 : a.span.start - b.span.start;
+}
+
+function where(s: Span): string {
+	return `${s.file}:${s.line}`;
+}
+
+/** Merges per-file parts into the corpus index. */
+export function mergeIndex(partsIn: FileIndex[], options: MergeOptions = {}): CorpusIndex {
+	const parts = dedupeParts(partsIn).sort(byFile);
+	const diagnostics: IndexDiagnostic[] = parts.flatMap((p) => p.diagnostics);
+	const report = (severity: IndexDiagnostic['severity'], code: string, span: Span | undefined, message: string, file?: string) => {
+		diagnostics.push({ severity, code, message, file: span?.file ?? file ?? '', ...(span ? { line: span.line } : {}) });
+	};
+
+	const initMacros = parts.flatMap((p) => p.initMacros);
+	const containerAccessors = parts.flatMap((p) => p.containerAccessors);
+	const accessorMacros = parts.flatMap((p) => p.accessorMacros);
+	const valueMacros = parts.flatMap((p) => p.valueMacros);
+	const modinfos = parts.flatMap((p) => p.modinfos.map((m) => ({ ...m, file: p.file })));
+	const sysctls = parts.flatMap((p) => p.sysctls);
+	const symmaps = parts.flatMap((p) => p.symmaps);
+	const functions = parts.flatMap((p) => p.functions);
+	const globals = parts.flatMap((p) => p.globals);
+	const directAccesses = parts.flatMap((p) => p.directAccesses);
+	const definedMacros = new Set(parts.flatMap((p) => p.definedMacros));
+
+	// Which vnet_* structs are containers: referenced as one, or all members underscored.
+	const referenced = new Set<string>([
+		...initMacros.map((m) => m.containerTag ?? ''),
+		...containerAccessors.map((a) => a.containerSymbol),
+		...sysctls.map((s) => s.container),
+		...modinfos.map((m) => sizeofStruct(m.fields.vmi_size?.value)),
+	]);
+	const containers = new Map<string, Container>();
+	for (const c of parts.flatMap((p) => p.containers)) {
+		const isContainer = referenced.has(c.tag) || (c.members.length > 0 && c.members.every((m) => m.field.startsWith('_')));
+		if (!isContainer) continue;
+		const prev = containers.get(c.tag);
+		if (!prev) {
+			containers.set(c.tag, c);
+			continue;
+		}
+		const same = prev.members.length === c.members.length && prev.members.every((m, k) => m.name === c.members[k].name && canonicalType(m.type) === canonicalType(c.members[k].type));
+		report(same ? 'note' : 'warning', 'index/container-redefined', c.span,
+			`struct ${c.tag} is defined again${same ? ' (same members)' : ` with different members than at ${where(prev.span)}; the first definition is used`}`);
+	}
+
+	const modules: Module[] = [];
+	const moduleByTag = new Map<string, Module>();
+	for (const c of [...containers.values()].sort(bySpan)) {
+		const init = initMacros.find((m) => m.containerTag === c.tag);
+		const symbol = init?.containerSymbol ?? c.tag;
+		const mod: Module = {
+			name: c.tag.slice('vnet_'.length),
+			containerTag: c.tag,
+			containerSymbol: symbol,
+			container: c.span,
+			constructors: [],
+		};
+		if (init) mod.initMacro = init.name;
+		if (init?.moduleId) {
+			mod.moduleId = init.moduleId;
+			const v = valueMacros.find((m) => m.name === init.moduleId);
+			if (v) mod.moduleIdValue = v.value;
+		}
+		const accessor = containerAccessors.find((a) => a.containerSymbol === symbol);
+		if (accessor) mod.accessorMacro = accessor.name;
+		const alias = valueMacros.find((m) => m.name === `V_MOD_${symbol}`);
+		if (alias) mod.modAlias = alias.name;
+		const modinfo = modinfos.find((m) => (mod.moduleId && m.fields.vmi_id?.value === mod.moduleId) || sizeofStruct(m.fields.vmi_size?.value) === c.tag);
+		if (modinfo) mod.modinfo = modinfo.name;
+		modules.push(mod);
+		moduleByTag.set(c.tag, mod);
+	}
+	for (const m of initMacros) {
+		if (m.containerTag && !containers.has(m.containerTag)) {
+			report('warning', 'index/no-container', m.span, `${m.name} names struct ${m.containerTag}, which no file in the tree defines`);
+		}
+	}
+
+	// Constructors: iattach functions, the functions they call, SYSINITs, MOD_LOAD/UNLOAD cases, named ones.
+	const fnByName = new Map(functions.map((f) => [f.name, f]));
+	const roles = new Map<string, { kind: ConstructorKind; via?: string }>();
+	for (const mi of modinfos) {
+		const iattach = mi.fields.vmi_iattach?.value.replace(/^&/, '');
+		if (!iattach) continue;
+		roles.set(iattach, { kind: 'iattach', via: mi.name });
+		for (const callee of fnByName.get(iattach)?.calls ?? []) {
+			if (fnByName.has(callee) && !roles.has(callee)) roles.set(callee, { kind: 'called-from-iattach', via: iattach });
+		}
+	}
+	for (const pi of parts.flatMap((p) => p.protocolInits)) {
+		if (!roles.has(pi.name)) roles.set(pi.name, { kind: 'pr-init', via: 'pr_init' });
+	}
+	for (const s of parts.flatMap((p) => p.sysinits)) {
+		if (s.name === 'SYSINIT' && s.args[3] && !roles.has(s.args[3])) roles.set(s.args[3], { kind: 'sysinit', via: s.args[0] });
+	}
+	for (const n of options.constructors ?? []) if (!roles.has(n)) roles.set(n, { kind: 'named' });
+	const constructors: Constructor[] = [];
+	for (const body of parts.flatMap((p) => p.constructorBodies)) {
+		if (body.kind === 'mod-load' || body.kind === 'mod-unload') constructors.push(body);
+		else {
+			const role = roles.get(body.function);
+			if (role) constructors.push({ ...body, kind: role.kind, ...(role.via ? { via: role.via } : {}) });
+		}
+	}
+	for (const n of options.constructors ?? []) {
+		if (!fnByName.has(n)) report('warning', 'index/no-constructor', undefined, `--constructor ${n}: no such function in the tree`, '(options)');
+	}
+
+	const memberNames = new Set<string>();
+	const members: MemberInfo[] = [];
+	for (const mod of modules) {
+		const c = containers.get(mod.containerTag)!;
+		for (const m of c.members) {
+			memberNames.add(m.name);
+			const accessor = accessorMacros.find((a) => a.member === m.name && ((a.via === 'VSYM' && a.containerSymbol === mod.containerSymbol) || (mod.accessorMacro !== undefined && a.via === mod.accessorMacro)));
+			const named = globals.filter((g) => g.name === m.name);
+			const definitions = named.filter((g) => g.vimageGlobals && g.definition);
+			const plainDefinitions = named.filter((g) => !g.vimageGlobals && g.definition);
+			const externs = named.filter((g) => !g.definition);
+			const accessorName = accessor?.name ?? `V_${m.name}`;
+			const direct = directAccesses.filter((d) => d.member === m.name && (
+				(d.kind === 'accessor-macro' && d.via === mod.accessorMacro) ||
+				((d.kind === 'vsym' || d.kind === 'container-pointer') && d.via === mod.containerSymbol) ||
+				(d.kind === 'other-vnet' && d.via === mod.containerTag)));
+			const info: MemberInfo = {
+				...m,
+				module: mod.name,
+				containerTag: mod.containerTag,
+				...(accessor ? { accessor } : {}),
+				definitions,
+				plainDefinitions,
+				externs,
+				uses: {
+					accessor: parts.reduce((n, p) => n + (p.accessorUses[accessorName] ?? 0), 0),
+					direct: direct.length,
+					plain: 0,
+					sysctl: sysctls.filter((s) => s.container === mod.containerTag && s.symbol === m.name).length,
+					symmap: symmaps.reduce((n, t) => n + t.entries.filter((e) => e.module === mod.name && e.member === m.name).length, 0),
+				},
+				assignments: [],
+				dead: false,
+				typeConflicts: [],
+			};
+			for (const ctor of constructors) {
+				for (const a of ctor.assignments) {
+					if (a.variable === m.name) info.assignments.push({ ...a, ...refineConstant(a, definedMacros), constructor: ctor.function, kind: ctor.kind });
+				}
+			}
+			const sites = [...definitions, ...plainDefinitions];
+			if (new Set(sites.map((s) => s.span.file)).size > 1) {
+				report('warning', 'index/two-definitions', sites[1].span,
+					`${m.name} (member of struct ${mod.containerTag}) is defined in ${sites.map((s) => where(s.span)).join(' and ')}`);
+			}
+			for (const g of [...sites, ...externs]) {
+				if (canonicalType(g.type) !== canonicalType(m.type)) {
+					const text = `${where(g.span)} declares ${g.name} as \`${g.type.text}${g.type.bounds.map((b) => `[${b}]`).join('')}\`, but the member is \`${m.type.text}${m.type.bounds.map((b) => `[${b}]`).join('')}\``;
+					info.typeConflicts.push(text);
+					report('warning', 'index/type-conflict', g.span, text);
+				}
+			}
+			members.push(info);
+		}
+	}
+	// A module's constructors: the functions whose per-vnet assignments reach its members.
+	for (const mod of modules) {
+		const names = new Set(members.filter((m) => m.module === mod.name).flatMap((m) => m.assignments.map((a) => a.constructor)));
+		mod.constructors = constructors.filter((c) => names.has(c.function)).map((c) => c.function).filter((n, k, all) => all.indexOf(n) === k);
+	}
+	for (const c of containers.values()) {
+		for (const m of c.members) {
+			if (!m.field.startsWith('_')) report('note', 'index/member-name', m.span, `member ${m.field} of struct ${c.tag} has no leading underscore`);
+		}
+	}
+	for (const a of accessorMacros) {
+		const known = modules.some((m) => a.via === m.accessorMacro || (a.via === 'VSYM' && a.containerSymbol === m.containerSymbol));
+		if (known && !memberNames.has(a.member)) report('warning', 'index/accessor-no-member', a.span, `${a.name} names ${a.member}, which is not a member of its container`);
+	}
+	for (const ctor of constructors) {
+		for (const a of ctor.assignments) {
+			const accessorKnown = accessorMacros.some((m) => m.name === `V_${a.variable}`);
+			if (!memberNames.has(a.variable) && accessorKnown) {
+				report('warning', 'index/unknown-variable', a.statement, `constructor ${ctor.function} assigns V_${a.variable}, which is not a member of any container`);
+			}
+		}
+	}
+
+	const index: CorpusIndex = {
+		schemaVersion: INDEX_SCHEMA_VERSION,
+		files: parts.map((p) => p.file),
+		modules,
+		members,
+		parts,
+		plainUses: [],
+		diagnostics,
+	};
+	finishDeadness(index);
+	index.diagnostics.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0) || a.code.localeCompare(b.code)));
+	return index;
+}
+
+/** The tag in a normalized `sizeof(struct tag)`, or ''. */
+function sizeofStruct(value: string | undefined): string {
+	const prefix = 'sizeof(struct ';
+	return value?.startsWith(prefix) && value.endsWith(')') ? value.slice(prefix.length, -1) : '';
+}
+
+/** ALL_CAPS names a value relies on: defined somewhere in the tree, or only assumed constant. */
+function refineConstant(a: Assignment, definedMacros: Set<string>): Partial<Assignment> {
+	if (!a.constant || !a.constantNote?.startsWith('assumes constants: ')) return {};
+	const names = a.constantNote.slice('assumes constants: '.length).split(', ');
+	const unknown = names.filter((n) => !definedMacros.has(n));
+	return unknown.length ? { constantNote: `assumes constants (not defined in the tree): ${unknown.join(', ')}` } : { constantNote: undefined };
+}
+
+function finishDeadness(index: CorpusIndex): void {
+	for (const m of index.members) {
+		const used = m.uses.accessor + m.uses.direct + m.uses.plain + m.uses.sysctl;
+		m.dead = used === 0 && m.assignments.length === 0 && m.definitions.length === 0 && m.plainDefinitions.length === 0;
+		if (m.dead) {
+			index.diagnostics.push({ severity: 'note', code: 'index/dead-member', file: m.span.file, line: m.span.line,
+				message: `member ${m.name} of struct ${m.containerTag} is never defined, assigned or read` });
+		}
+	}
+}
+
+function dedupeParts(parts: FileIndex[]): FileIndex[] {
+	const byName = new Map<string, FileIndex>();
+	for (const p of parts) if (!byName.has(p.file)) byName.set(p.file, p);
+	return [...byName.values()];
+}
+
+/** Adds the plain-name uses found by the second pass. */
+export function withPlainUses(index: CorpusIndex, uses: Array<{ member: string; span: Span }>): CorpusIndex {
+	const sorted = [...uses].sort((a, b) => bySpan(a, b));
+	for (const m of index.members) m.uses.plain = sorted.filter((u) => u.member === m.name).length;
+	index.diagnostics = index.diagnostics.filter((d) => d.code !== 'index/dead-member');
+	finishDeadness(index);
+	index.diagnostics.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0) || a.code.localeCompare(b.code)));
+	return { ...index, plainUses: sorted };
+}
+
+export function definitionSites(m: MemberInfo): GlobalDeclaration[] {
+	return m.definitions.length ? m.definitions : m.plainDefinitions;
+}
+
+export { emptyFileIndex };
+export type { ParsedFile };

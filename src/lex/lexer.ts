@@ -360,3 +360,26 @@ export function splitArguments(tokens: Token[], open: number, close: number): To
 	}
 	return args;
 }
+
+/** Tokens as compact text: joined with a space only between two words. */
+export function joinTokens(tokens: readonly Token[], from = 0, to = tokens.length): string {
+	let out = '';
+	for (let k = from; k < to; k++) {
+		const t = tokens[k];
+		if (k > from) {
+			const prev = tokens[k - 1];
+			if (isWordEnd(prev.text) && isWordStart(t.text)) out += ' ';
+			else if (prev.text === ',') out += ' ';
+		}
+		out += t.text;
+	}
+	return out;
+}
+
+function isWordEnd(s: string): boolean {
+	return isIdentPart(s.charCodeAt(s.length - 1)) || s.endsWith('"') || s.endsWith("'");
+}
+
+function isWordStart(s: string): boolean {
+	return isIdentPart(s.charCodeAt(0)) || s.startsWith('"') || s.startsWith("'");
+}

@@ -1,0 +1,81 @@
+/**
+ * Building the index of a tree: the per-file pass over every candidate
+ * file, the merge, then the plain-name pass. Reads through `read()` so the
+ * same code serves paths and in-memory files.
+ */
+import { ParsedFile } from '../parse/parsed-file';
+import { yieldToEventLoop } from '../parse/parser';
+import { decodeSource, isBinary } from '../source';
+import { mergeIndex, MergeOptions, withPlainUses } from './corpus-index';
+import { emptyFileIndex, scanFile } from './extract';
+import type { CorpusIndex, FileIndex, Span } from './types';
+import { scanPlainUses } from './uses';
+
+/** Files holding none of these strings have nothing of the old design. */
+export const INDEX_TOKENS = ['INIT_VNET', 'VIMAGE', 'VNET', 'vnet', 'VSYM', 'V_'];
+
+export interface ScanSource {
+	path: string;
+	read(): Promise<Buffer>;
+}
+
+export interface ScanOptions extends MergeOptions {
+	/** Parts of saved indexes (e.g. of the kernel a module was written against). */
+	saved?: CorpusIndex[];
+}
+
+export function hasAnyToken(text: string, tokens: readonly string[]): boolean {
+	return tokens.some((t) => text.includes(t));
+}
+
+async function readText(s: ScanSource): Promise<string | undefined> {
+	try {
+		const bytes = await s.read();
+		return isBinary(bytes) ? undefined : decodeSource(bytes);
+	} catch {
+		return undefined; // reported when the file itself is processed
+	}
+}
+
+/** The per-file part, never throwing: an internal failure becomes a diagnostic. */
+export function scanFileSafely(file: ParsedFile): FileIndex {
+	try {
+		return scanFile(file);
+	} catch (e) {
+		const part = emptyFileIndex(file.path);
+		part.diagnostics.push({ severity: 'error', code: 'index/internal', message: `internal error while indexing: ${(e as Error).message}`, file: file.path });
+		return part;
+	}
+}
+
+export async function scanSources(sources: ScanSource[], options: ScanOptions = {}): Promise<CorpusIndex> {
+	const parts: FileIndex[] = [];
+	for (const s of sources) {
+		const text = await readText(s);
+		if (text === undefined || !hasAnyToken(text, INDEX_TOKENS)) continue;
+		parts.push(scanFileSafely(new ParsedFile(s.path, text)));
+		await yieldToEventLoop();
+	}
+	const saved = (options.saved ?? []).flatMap((i) => i.parts);
+	const ownFiles = new Set(parts.map((p) => p.file));
+	const merged = mergeIndex([...parts, ...saved.filter((p) => !ownFiles.has(p.file))], options);
+	const names = new Set(merged.members.map((m) => m.name));
+	const uses: Array<{ member: string; span: Span }> = [...(options.saved ?? []).flatMap((i) => i.plainUses)];
+	const partByFile = new Map(parts.map((p) => [p.file, p]));
+	for (const s of sources) {
+		const part = partByFile.get(s.path);
+		if (!part || names.size === 0) continue;
+		const text = await readText(s);
+		if (text === undefined) continue;
+		uses.push(...scanPlainUses(new ParsedFile(s.path, text), part, names));
+		await yieldToEventLoop();
+	}
+	return withPlainUses(merged, uses);
+}
+
+/** The index of a single file on its own (jscodeshift runs see one file at a time). */
+export function indexFile(file: ParsedFile): CorpusIndex {
+	const part = scanFileSafely(file);
+	const merged = mergeIndex([part]);
+	return withPlainUses(merged, scanPlainUses(file, part, new Set(merged.members.map((m) => m.name))));
+}
