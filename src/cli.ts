@@ -88,8 +88,8 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
 		return 2;
 	}
 	const format = flags.json ? 'json' : (flags.format ?? 'json');
-	if (format !== 'json' && format !== 'table') {
-		err(`vimage-migrate scan: unknown format '${format}' (json or table)`);
+	if (format !== 'json' && format !== 'table' && format !== 'summary') {
+		err(`vimage-migrate scan: unknown format '${format}' (json, table or summary)`);
 		return 2;
 	}
 	const { promises: fs } = await import('fs');
@@ -106,6 +106,9 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
 	if (format === 'table') {
 		const { formatMemberTable } = await import('./print/table');
 		text = formatMemberTable(index);
+	} else if (format === 'summary') {
+		const { formatIndexSummary } = await import('./print/index-summary');
+		text = formatIndexSummary(index);
 	} else {
 		text = `${JSON.stringify(index, null, 2)}\n`;
 	}
@@ -159,7 +162,7 @@ export function buildProgram(): Command {
 		.description('index the old VIMAGE design of a tree: containers, members, definitions, constructors, sysctls')
 		.argument('[paths...]', 'C files and directories')
 		.option('--json', 'JSON output (the default)')
-		.option('--format <format>', 'json or table (one row per member)')
+		.option('--format <format>', 'json (default), table (one row per member) or summary (everything, as reviewable text)')
 		.option('-o, --output <file>', 'write the result to FILE instead of stdout')
 		.option('--constructor <name>', 'also treat this function as a per-vnet constructor (repeatable)', collect)
 		.action(async (paths: string[], flags: ScanFlags) => {

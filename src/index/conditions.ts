@@ -33,6 +33,8 @@ export function conditionsAt(text: string, lexed: Lexed, offset: number): Condit
 			if (offset < c.start || offset >= c.end) continue;
 			const armIndex = c.arms.findIndex((a) => offset >= a.start && offset < a.end);
 			if (armIndex === -1) break; // on a directive line itself
+			next = c.children;
+			if (c.includeGuard) break;
 			const first = c.arms[0].directive;
 			const arm = c.arms[armIndex].directive;
 			out.push({
@@ -41,7 +43,6 @@ export function conditionsAt(text: string, lexed: Lexed, offset: number): Condit
 				armIndex,
 				expr: armExpr(c, armIndex),
 			});
-			next = c.children;
 			break;
 		}
 		if (!next) return out;

@@ -48,6 +48,8 @@ export interface Arm {
 
 export interface Conditional {
 	arms: Arm[];
+	/** An include guard (`#ifndef X` / `#define X` around the whole file): not a condition on its content. */
+	includeGuard?: boolean;
 	/** The #endif (undefined when the file ends first). */
 	endif?: Directive;
 	parent?: Conditional;
@@ -235,7 +237,20 @@ export function lex(text: string): Lexed {
 	if (directive) finishDirective(n);
 
 	const conditionals = buildConditionals(directives, n, problems);
+	markIncludeGuard(conditionals, directives, tokens);
 	return { tokens, comments, directives, conditionals, problems };
+}
+
+function markIncludeGuard(top: Conditional[], directives: Directive[], tokens: Token[]): void {
+	const last = top[top.length - 1];
+	if (!last || last.arms.length !== 1 || !last.endif) return;
+	const open = last.arms[0].directive;
+	const name = open.name === 'ifndef' ? open.tokens[0]?.text : undefined;
+	const next = directives[directives.indexOf(open) + 1];
+	if (!name || next?.name !== 'define' || next.tokens[0]?.text !== name) return;
+	const outside = (o: number) => o < last.start || o >= last.end;
+	if (tokens.some((t) => outside(t.start)) || directives.some((d) => outside(d.start))) return;
+	last.includeGuard = true;
 }
 
 function scanQuoted(text: string, i: number, quote: number, problems: LexProblem[]): number {
