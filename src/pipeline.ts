@@ -15,7 +15,8 @@ import { hasAnyToken, scanSources } from './index/scan';
 import { ParsedFile } from './parse/parsed-file';
 import { yieldToEventLoop } from './parse/parser';
 import { decodeSource, encodeSource, isBinary } from './source';
-import type { Transform } from './transform';
+import type { Transform, TransformResult } from './transform';
+import { composeEdits } from './edit/compose';
 import { resolveTransforms } from './transforms';
 
 export type Mode = 'dry-run' | 'write' | 'check';
@@ -167,7 +168,7 @@ async function processFile(
 	if (!hasAnyToken(text, tokens)) return base;
 
 	const file = new ParsedFile(source.path, text);
-	const edits: Edit[] = [];
+	const results: TransformResult[] = [];
 	const diagnostics: Diagnostic[] = [];
 	for (const p of file.lexed.problems) {
 		diagnostics.push({ severity: 'warning', code: 'lex/problem', message: p.message, file: source.path, ...file.position(p.offset), rule: 'lexer' });
@@ -176,7 +177,7 @@ async function processFile(
 		if (!hasAnyToken(text, t.tokens)) continue;
 		try {
 			const r = t.run(file, index);
-			edits.push(...r.edits);
+			results.push(r);
 			diagnostics.push(...r.diagnostics);
 		} catch (e) {
 			return failed(source.path, `internal error in ${t.name}: ${(e as Error).message}; file left untouched`, 'internal/transform', { diagnostics });
@@ -184,8 +185,10 @@ async function processFile(
 	}
 	diagnostics.sort(compareDiagnostics);
 
+	let edits: Edit[];
 	let output: string;
 	try {
+		edits = composeEdits(file, results);
 		output = applyEdits(source.path, text, edits);
 	} catch (e) {
 		if (e instanceof OverlappingEditsError) return failed(source.path, `${e.message}; file left untouched`, 'internal/overlap', { diagnostics });

@@ -4,11 +4,19 @@
  */
 import type { Diagnostic } from './diagnostics';
 import type { Edit } from './edit/edit';
+import type { Deletion } from './edit/layout';
 import type { CorpusIndex } from './index/corpus-index';
 import type { ParsedFile } from './parse/parsed-file';
 
 export interface TransformResult {
+	/** Replacements and insertions. */
 	edits: Edit[];
+	/**
+	 * Constructs to delete. They are laid out together, for all transforms at
+	 * once (whole lines, #if blocks left empty, blank lines), so that two
+	 * transforms emptying the same #if block compose.
+	 */
+	deletions?: Deletion[];
 	diagnostics: Diagnostic[];
 }
 

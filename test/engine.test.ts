@@ -70,7 +70,7 @@ describe('edits', () => {
 	it('never leave two empty lines in a row', () => {
 		const text = 'a;\n\n\tX;\n\nb;\n';
 		const start = text.indexOf('X');
-		const edits = planDeletions({ text, lexed: lex(text) }, [{ start, end: start + 2 }], 'r');
+		const edits = planDeletions({ text, lexed: lex(text) }, [{ start, end: start + 2, rule: 'r' }]);
 		expect(applyEdits('f', text, edits)).toBe('a;\n\nb;\n');
 	});
 });

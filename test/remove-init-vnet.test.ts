@@ -48,7 +48,7 @@ describe('remove-init-vnet reports', () => {
 			'17:warning:init-vnet/unparsed',
 			'21:warning:init-vnet/unparsed',
 		]);
-		expect(r.edits).toHaveLength(1);
+		expect(r.deletions).toHaveLength(1);
 	});
 
 	it('reports INIT_VNET inside another macro body and keeps it', () => {

@@ -12,8 +12,8 @@
  */
 import type { Diagnostic, Severity } from '../src/diagnostics';
 import { formatDiagnostic } from '../src/diagnostics';
-import { applyEdits } from '../src/edit/edit';
-import { Deletion, planDeletions } from '../src/edit/layout';
+import type { Deletion } from '../src/edit/layout';
+import { applyResults } from '../src/edit/compose';
 import type { CorpusIndex } from '../src/index/corpus-index';
 import { isInitVnetName } from '../src/index/corpus-index';
 import { indexFile } from '../src/index/scan';
@@ -56,7 +56,7 @@ export function removeInitVnet(file: ParsedFile, _index: CorpusIndex): Transform
 
 	for (const d of file.lexed.directives) {
 		const defined = REMOVED_DIRECTIVES.has(d.name) && d.tokens[0] && isInitVnetName(d.tokens[0].text);
-		if (defined) deletions.push({ start: d.start, end: d.end });
+		if (defined) deletions.push({ start: d.start, end: d.end, rule: RULE });
 		for (const t of d.tokens.slice(defined ? 1 : 0)) {
 			if (t.kind === 'ident' && isInitVnetName(t.text)) {
 				report('warning', 'init-vnet/in-directive', t.start,
@@ -91,17 +91,12 @@ export function removeInitVnet(file: ParsedFile, _index: CorpusIndex): Transform
 			i = close;
 			continue;
 		}
-		deletions.push({ start: site.start, end: site.end });
+		deletions.push({ start: site.start, end: site.end, rule: RULE });
 		checkAssumptions(file, found.variant, found.value, site, report);
 		i = semi === -1 ? close : semi;
 	}
 
-	const edits = planDeletions(
-		{ text: file.text, lexed: file.lexed, declarationAt: (offset) => declarationAt(file, offset) },
-		deletions,
-		RULE,
-	);
-	return { edits, diagnostics };
+	return { edits: [], deletions, diagnostics };
 }
 
 function acceptSite(v: Variant, site: Site): Accepted | undefined {
@@ -287,22 +282,6 @@ function collectFunctionNames(fn: SyntaxNode, before: number, out: Set<string>):
 	return known;
 }
 
-/** Whether a declaration (or a local-declaring macro such as `VNET_ITERATOR_DECL(v);`) starts at `offset`. */
-function declarationAt(file: ParsedFile, offset: number): boolean {
-	for (const v of file.variants.parsed()) {
-		let n: SyntaxNode | null = v.tree.rootNode.descendantForIndex(offset);
-		while (n && n.parent && n.parent.startIndex === offset && n.parent.type !== 'compound_statement') n = n.parent;
-		if (!n || n.startIndex !== offset || n.parent?.type !== 'compound_statement' || insideError(n)) continue;
-		if (n.type === 'declaration') return true;
-		if (n.type === 'expression_statement') {
-			const fn = n.namedChild(0)?.childForFieldName('function');
-			if (fn && /_DECL$/.test(fn.text)) return true;
-		}
-		return false;
-	}
-	return false;
-}
-
 export const transform: Transform = {
 	name: RULE,
 	description: 'remove INIT_VNET_<MOD>(expr); statements and #define INIT_VNET_<MOD> definitions',
@@ -324,6 +303,7 @@ export default function jscodeshiftTransform(
 	const file = new ParsedFile(fileInfo.path, text);
 	const result = removeInitVnet(file, indexFile(file));
 	for (const d of result.diagnostics) api.report?.(formatDiagnostic(d));
-	if (result.edits.length === 0) return undefined;
-	return Buffer.from(applyEdits(file.path, text, result.edits), 'latin1').toString('utf8');
+	const output = applyResults(file, [result]);
+	if (output === text) return undefined;
+	return Buffer.from(output, 'latin1').toString('utf8');
 }

@@ -19,6 +19,8 @@ import type { Edit } from './edit';
 export interface Deletion {
 	start: number;
 	end: number;
+	/** The rule asking for it; a merged range takes the rule of its first deletion. */
+	rule: string;
 }
 
 export interface LayoutContext {
@@ -31,6 +33,7 @@ export interface LayoutContext {
 interface Range {
 	start: number;
 	end: number;
+	rule?: string;
 }
 
 function onlyWhitespaceOrComments(ctx: LayoutContext, start: number, end: number): boolean {
@@ -93,13 +96,15 @@ function mergeRanges(ranges: Range[]): Range[] {
 	const out: Range[] = [];
 	for (const r of sorted) {
 		const last = out[out.length - 1];
-		if (last && r.start <= last.end) last.end = Math.max(last.end, r.end);
-		else out.push({ ...r });
+		if (last && r.start <= last.end) {
+			last.end = Math.max(last.end, r.end);
+			last.rule ??= r.rule;
+		} else out.push({ ...r });
 	}
 	return out;
 }
 
-export function planDeletions(ctx: LayoutContext, deletions: Deletion[], rule: string): Edit[] {
+export function planDeletions(ctx: LayoutContext, deletions: Deletion[]): Edit[] {
 	const { text } = ctx;
 	const lineRanges: Range[] = [];
 	const inline: Range[] = [];
@@ -110,15 +115,15 @@ export function planDeletions(ctx: LayoutContext, deletions: Deletion[], rule: s
 		const beforeBlank = isWhitespace(text, ls, d.start);
 		const afterBlank = onlyWhitespaceOrComments(ctx, d.end, ce);
 		if (beforeBlank && afterBlank) {
-			lineRanges.push({ start: ls, end: lineEndOf(text, lastLine) });
+			lineRanges.push({ start: ls, end: lineEndOf(text, lastLine), rule: d.rule });
 		} else if (beforeBlank) {
 			let e = d.end;
 			while (e < ce && (text[e] === ' ' || text[e] === '\t')) e++;
-			inline.push({ start: d.start, end: e });
+			inline.push({ start: d.start, end: e, rule: d.rule });
 		} else {
 			let s = d.start;
 			while (s > ls && (text[s - 1] === ' ' || text[s - 1] === '\t')) s--;
-			inline.push({ start: s, end: d.end });
+			inline.push({ start: s, end: d.end, rule: d.rule });
 		}
 	}
 
@@ -127,8 +132,9 @@ export function planDeletions(ctx: LayoutContext, deletions: Deletion[], rule: s
 	const conds = allConditionals(ctx.lexed).filter((c) => c.endif && touched(c)).reverse();
 	let removed = mergeRanges(lineRanges);
 	for (const c of conds) {
+		const inside = deletions.find((d) => d.start >= c.start && d.end <= c.end);
 		if (c.arms.every((arm) => emptyAfterRemoval(text, arm.start, arm.end, removed))) {
-			removed = mergeRanges([...removed, { start: c.start, end: c.end }]);
+			removed = mergeRanges([...removed, { start: c.start, end: c.end, rule: inside?.rule }]);
 			continue;
 		}
 		// An #else arm left empty says nothing: drop its directive line.
@@ -136,15 +142,15 @@ export function planDeletions(ctx: LayoutContext, deletions: Deletion[], rule: s
 		const touchedArm = deletions.some((d) => d.start >= last.start && d.end <= last.end);
 		if (c.arms.length > 1 && last.directive.name === 'else' && touchedArm &&
 			emptyAfterRemoval(text, last.start, last.end, removed)) {
-			removed = mergeRanges([...removed, { start: last.directive.lineStart, end: last.end }]);
+			removed = mergeRanges([...removed, { start: last.directive.lineStart, end: last.end, rule: inside?.rule }]);
 		}
 	}
 
 	removed = normalizeBlankLines(ctx, removed);
-	const edits: Edit[] = removed.map((r) => ({ start: r.start, end: r.end, text: '', rule }));
+	const edits: Edit[] = removed.map((r) => ({ start: r.start, end: r.end, text: '', rule: r.rule ?? 'layout' }));
 	for (const r of inline) {
 		if (!removed.some((l) => r.start >= l.start && r.end <= l.end)) {
-			edits.push({ start: r.start, end: r.end, text: '', rule });
+			edits.push({ start: r.start, end: r.end, text: '', rule: r.rule ?? 'layout' });
 		}
 	}
 	return edits.sort((a, b) => a.start - b.start);

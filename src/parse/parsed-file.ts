@@ -5,6 +5,7 @@
  */
 import { lex, Lexed } from '../lex/lexer';
 import { LineMap } from '../source';
+import { insideError, SyntaxNode } from './parser';
 import { ParseVariants } from './variants';
 
 export class ParsedFile {
@@ -24,6 +25,26 @@ export class ParsedFile {
 	get variants(): ParseVariants {
 		this.variantsCache ??= new ParseVariants(this.text, this.lexed);
 		return this.variantsCache;
+	}
+
+	/**
+	 * Whether a declaration (or a local-declaring macro statement such as
+	 * `VNET_ITERATOR_DECL(v);`) starts at `offset` inside a block, by the
+	 * variants parsed so far.
+	 */
+	declarationStartsAt(offset: number): boolean {
+		for (const v of this.variants.parsed()) {
+			let n: SyntaxNode | null = v.tree.rootNode.descendantForIndex(offset);
+			while (n && n.parent && n.parent.startIndex === offset && n.parent.type !== 'compound_statement') n = n.parent;
+			if (!n || n.startIndex !== offset || n.parent?.type !== 'compound_statement' || insideError(n)) continue;
+			if (n.type === 'declaration') return true;
+			if (n.type === 'expression_statement') {
+				const fn = n.namedChild(0)?.childForFieldName('function');
+				if (fn && fn.text.endsWith('_DECL')) return true;
+			}
+			return false;
+		}
+		return false;
 	}
 
 	/** Position of a byte offset, 1-based. */

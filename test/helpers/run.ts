@@ -4,7 +4,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs'
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { ParsedFile } from '../../src/parse/parsed-file';
-import { applyEdits } from '../../src/edit/edit';
+import { applyResults } from '../../src/edit/compose';
 import { emptyIndex } from '../../src/index/corpus-index';
 import { removeInitVnet } from '../../transforms/remove-init-vnet';
 
@@ -37,5 +37,5 @@ export function readLatin1(p: string): string {
 export function removeInitVnetText(text: string, name = 'test.c') {
 	const file = new ParsedFile(name, text);
 	const result = removeInitVnet(file, emptyIndex());
-	return { output: applyEdits(name, text, result.edits), ...result };
+	return { output: applyResults(file, [result]), ...result };
 }
