@@ -25,5 +25,7 @@ export interface Transform {
 	description: string;
 	/** Cheap byte-level test: files without any of these strings are never parsed. */
 	tokens: string[];
+	/** Not applied by the default run until complete; available with --transform. */
+	experimental?: boolean;
 	run(file: ParsedFile, index: CorpusIndex): TransformResult;
 }

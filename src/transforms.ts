@@ -4,14 +4,15 @@
  * (the pipeline checks).
  */
 import { transform as removeInitVnet } from '../transforms/remove-init-vnet';
+import { transform as vnetDefine } from '../transforms/vnet-define';
 import type { Transform } from './transform';
 
-export const TRANSFORMS: readonly Transform[] = [removeInitVnet];
+export const TRANSFORMS: readonly Transform[] = [removeInitVnet, vnetDefine];
 
 export class UnknownTransformError extends Error {}
 
 export function resolveTransforms(names?: string[]): Transform[] {
-	if (!names || names.length === 0) return [...TRANSFORMS];
+	if (!names || names.length === 0) return TRANSFORMS.filter((t) => !t.experimental);
 	for (const n of names) {
 		if (!TRANSFORMS.some((t) => t.name === n)) {
 			throw new UnknownTransformError(`unknown transform '${n}' (known: ${TRANSFORMS.map((t) => t.name).join(', ')})`);

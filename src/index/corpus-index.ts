@@ -171,7 +171,7 @@ export function mergeIndex(partsIn: FileIndex[], options: MergeOptions = {}): Co
 			const accessorName = accessor?.name ?? `V_${m.name}`;
 			const direct = directAccesses.filter((d) => d.member === m.name && (
 				(d.kind === 'accessor-macro' && d.via === mod.accessorMacro) ||
-				((d.kind === 'vsym' || d.kind === 'container-pointer') && d.via === mod.containerSymbol) ||
+				((d.kind === 'vsym' || d.kind === 'container-pointer' || d.kind === 'fallback') && d.via === mod.containerSymbol) ||
 				(d.kind === 'other-vnet' && d.via === mod.containerTag)));
 			const info: MemberInfo = {
 				...m,

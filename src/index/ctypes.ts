@@ -151,7 +151,7 @@ export function declaratorInfo(lexed: Lexed, text: string, decl: SyntaxNode, dec
 	};
 }
 
-/** Canonical form of a type for comparisons: `uma_zone_t` is `struct uma_zone *`. */
+/** Canonical form of a type for comparisons: `uma_zone_t` is `struct uma_zone *`, a tagged queue head its struct. */
 export function canonicalType(t: MemberType): string {
 	let spec = t.specifier.replace(/\s+/g, ' ');
 	let pointers = t.pointers;
@@ -159,6 +159,8 @@ export function canonicalType(t: MemberType): string {
 		spec = 'struct uma_zone';
 		pointers++;
 	}
+	// `TAILQ_HEAD(ipqhead, ipq)` declares and is `struct ipqhead`.
+	if (t.queueMacro?.tag && t.queueMacro.macro.endsWith('_HEAD')) spec = `struct ${t.queueMacro.tag}`;
 	const fp = t.functionPointer ? `(*)${t.functionPointer.parameters}` : '';
 	return `${t.qualifiers.join(' ')} ${spec} ${'*'.repeat(pointers)}${fp}${t.bounds.map((b) => `[${b}]`).join('')}`.trim();
 }

@@ -204,6 +204,18 @@ function scanCodeTokens(file: ParsedFile, idx: FileIndex, spans: Spans): void {
 		}
 		if (t.text.startsWith('vnet_') && t.text.endsWith('_0') && toks[i - 1]?.text !== '->' && toks[i - 1]?.text !== '.') {
 			idx.fallbackRefs.push({ name: t.text, span: spans.at(t.start, t.end) });
+			// `vnet_inet_0._member`: the non-VIMAGE instance's member.
+			const member = toks[i + 2];
+			if (next?.text === '.' && member?.kind === 'ident' && member.text.startsWith('_')) {
+				idx.directAccesses.push({
+					kind: 'fallback',
+					member: member.text.slice(1),
+					via: t.text.slice(0, -2),
+					span: spans.at(t.start, member.end),
+					text: file.text.slice(t.start, member.end),
+				});
+				i += 2;
+			}
 			continue;
 		}
 		if (next?.text === '->' && toks[i + 2]?.kind === 'ident' && toks[i + 2].text.startsWith('_') && /^vnet_[a-z0-9_]+$/.test(t.text) && toks[i - 1]?.text !== '->' && toks[i - 1]?.text !== '.') {

@@ -94,7 +94,7 @@ export interface ValueMacro extends MacroSite {
 	value: string;
 }
 
-export type DirectAccessKind = 'accessor-macro' | 'vsym' | 'container-pointer' | 'other-vnet';
+export type DirectAccessKind = 'accessor-macro' | 'vsym' | 'container-pointer' | 'other-vnet' | 'fallback';
 
 /** A use of a member that bypasses its `V_` macro. */
 export interface DirectAccess {

@@ -1,0 +1,162 @@
+/*
+ * The migration plan for virtualized variables: the cross-file decisions
+ * every per-file transform must agree on, computed once from the index.
+ * Which members are migrated (and why not), where each one's VNET_DEFINE
+ * goes, where its declarations go, which files need a local
+ * `#define V_x VNET(x)`, and the exact type spellings (typedefs for
+ * function pointers, tags for anonymous queue heads).
+ */
+import type { CorpusIndex, GlobalDeclaration, MemberInfo, Module } from '../index/types';
+
+export interface MemberPlan {
+	member: MemberInfo;
+	/** Why this member is not migrated (its whole module then is not). */
+	skip?: string;
+	/** The definition that becomes VNET_DEFINE. */
+	site?: GlobalDeclaration;
+	/** For a member nothing defines: the file that gets its VNET_DEFINE, by the placement rule. */
+	placedIn?: string;
+	/** Other definitions of the same variable, removed. */
+	duplicates: GlobalDeclaration[];
+	isStatic: boolean;
+	/** `VNET_DEFINE` type argument and name-with-bounds. */
+	defineType: string;
+	declareType: string;
+	nameWithBounds: string;
+	/** A generated typedef for a function-pointer member: the line, and where it goes. */
+	typedef?: { line: string; file: string };
+	/** Files whose `extern` becomes VNET_DECLARE (VIMAGE_GLOBALS ones). */
+	declarationFiles: string[];
+	/** Whether the defining file gets its own `#define V_x VNET(x)`. */
+	localDefine: boolean;
+	dead: boolean;
+	notes: string[];
+}
+
+export interface ModulePlan {
+	module: Module;
+	skip?: string;
+	members: MemberPlan[];
+}
+
+export interface MigrationPlan {
+	modules: ModulePlan[];
+	byName: Map<string, MemberPlan>;
+}
+
+const cache = new WeakMap<CorpusIndex, MigrationPlan>();
+
+export function planMigration(index: CorpusIndex): MigrationPlan {
+	let plan = cache.get(index);
+	if (!plan) {
+		plan = computePlan(index);
+		cache.set(index, plan);
+	}
+	return plan;
+}
+
+function bounds(m: MemberInfo): string {
+	return m.type.bounds.map((b) => `[${b}]`).join('');
+}
+
+/**
+ * Where a live member that nothing defines gets its definition: the file of
+ * the first constructor that assigns it, else the file holding the
+ * module's vnet_modinfo_t, else the first .c file (in path order) using it.
+ */
+function placementFile(m: MemberInfo, index: CorpusIndex): string | undefined {
+	const ctor = m.assignments[0];
+	if (ctor) return ctor.statement.file;
+	const mod = index.modules.find((x) => x.name === m.module);
+	const modinfoPart = mod?.modinfo ? index.parts.find((p) => p.modinfos.some((mi) => mi.name === mod.modinfo)) : undefined;
+	if (modinfoPart) return modinfoPart.file;
+	const accessor = m.accessor?.name ?? `V_${m.name}`;
+	return index.parts.find((p) => p.file.endsWith('.c') && (p.accessorUses[accessor] ?? 0) > 0)?.file;
+}
+
+function planMember(m: MemberInfo, index: CorpusIndex): MemberPlan {
+	const site = m.definitions[0] ?? m.plainDefinitions[0];
+	const all = [...m.definitions, ...m.plainDefinitions];
+	const declarationFiles = [...new Set(m.externs.filter((e) => e.vimageGlobals).map((e) => e.span.file))];
+	const plan: MemberPlan = {
+		member: m,
+		...(site ? { site } : {}),
+		duplicates: all.filter((d) => d !== site),
+		isStatic: site?.storage === 'static',
+		defineType: m.type.text,
+		declareType: m.type.text,
+		nameWithBounds: `${m.name}${bounds(m)}`,
+		declarationFiles,
+		localDefine: false,
+		dead: m.dead,
+		notes: [],
+	};
+	if (m.dead) {
+		plan.skip = 'dead member: nothing defines, assigns or reads it; dropped, as the 2009 hand migration did';
+		return plan;
+	}
+	if (!site) {
+		const file = placementFile(m, index);
+		if (!file) {
+			plan.skip = 'no definition site: nothing defines it and no .c file uses it';
+			return plan;
+		}
+		plan.placedIn = file;
+		const accessor = m.accessor?.name ?? `V_${m.name}`;
+		const users = index.parts.filter((p) => (p.accessorUses[accessor] ?? 0) > 0).map((p) => p.file);
+		plan.isStatic = users.every((f) => f === file) && declarationFiles.length === 0;
+		plan.notes.push(`nothing defined it: defined in ${file} (${m.assignments.length ? 'its constructor\'s file' : 'by the placement rule'})${plan.isStatic ? ', static since only that file uses it' : ''}`);
+	}
+	if (m.type.functionPointer) {
+		const typeName = `${m.name}_t`;
+		const { returnType, parameters } = m.type.functionPointer;
+		plan.defineType = plan.declareType = `${typeName} *`;
+		plan.typedef = { line: `typedef ${returnType} ${typeName}${parameters};`, file: declarationFiles[0] ?? site?.span.file ?? plan.placedIn! };
+		plan.notes.push(`function-pointer member: generated \`typedef ${returnType} ${typeName}${parameters};\``);
+	}
+	const q = m.type.queueMacro;
+	if (q && q.tag === null && q.macro.endsWith('_HEAD') && declarationFiles.length > 0) {
+		// Two anonymous heads are distinct types: the declaration names a tag and the definition uses it.
+		const tag = `${m.name}_head`;
+		plan.declareType = `${q.macro}(${tag}, ${q.element})`;
+		plan.defineType = `struct ${tag}`;
+		plan.notes.push(`anonymous queue head declared elsewhere: tagged \`${tag}\``);
+	}
+	if (site && !site.vimageGlobals) plan.notes.push(`defined by a plain definition at ${site.span.file}:${site.span.line}`);
+	if (plan.duplicates.length) {
+		plan.notes.push(`also defined at ${plan.duplicates.map((d) => `${d.span.file}:${d.span.line}`).join(', ')}: those definitions are removed`);
+	}
+	for (const c of m.typeConflicts) plan.notes.push(`type conflict (the member's type is used): ${c}`);
+	// Statics, and variables nobody declares, get their accessor next to the definition.
+	plan.localDefine = plan.isStatic || declarationFiles.length === 0;
+	return plan;
+}
+
+function computePlan(index: CorpusIndex): MigrationPlan {
+	const byName = new Map<string, MemberPlan>();
+	const modules: ModulePlan[] = [];
+	for (const mod of index.modules) {
+		const members = index.members.filter((m) => m.module === mod.name).map((m) => planMember(m, index));
+		const blocking = members.find((p) => p.skip && !p.dead);
+		const mp: ModulePlan = { module: mod, members, ...(blocking ? { skip: `member ${blocking.member.name}: ${blocking.skip}` } : {}) };
+		modules.push(mp);
+		for (const p of members) byName.set(p.member.name, p);
+	}
+	return { modules, byName };
+}
+
+/** Members of modules that are migrated (not skipped), live ones only. */
+export function migratedMembers(plan: MigrationPlan): MemberPlan[] {
+	return plan.modules.filter((m) => !m.skip).flatMap((m) => m.members.filter((p) => !p.skip));
+}
+
+/** `#define V_x VNET(x)` lines, the values aligned on a tab stop as style(9) blocks are. */
+export function accessorDefines(names: string[]): string[] {
+	if (names.length === 0) return [];
+	const column = Math.max(24, ...names.map((n) => (Math.floor((8 + 2 + n.length) / 8) + 1) * 8));
+	return names.map((n) => {
+		const end = 8 + 2 + n.length;
+		const tabs = Math.max(1, Math.ceil((column - end) / 8));
+		return `#define\tV_${n}${'\t'.repeat(tabs)}VNET(${n})`;
+	});
+}

@@ -1,0 +1,371 @@
+/*
+ * vnet-define: container-struct members become linker-set variables
+ * (spec §2, §3.2, §3.3, §3.6).
+ *
+ * From the migration plan (src/plan/members.ts), in each file:
+ *   - a `#ifdef VIMAGE_GLOBALS` definition becomes `VNET_DEFINE(type, x)`
+ *     (static kept, initializer kept) and an `extern` there becomes
+ *     `VNET_DECLARE(type, x)`, followed by `#define V_x VNET(x)` lines; the
+ *     conditional is resolved as `unifdef -UVIMAGE_GLOBALS` would;
+ *   - a plain unconditional definition of a member becomes VNET_DEFINE in
+ *     place, other plain `extern`s of it go;
+ *   - `VNET_<MOD>(x)`, `VSYM(vnet_<mod>, x)`, `vnet_<mod>->_x` become `V_x`,
+ *     another vnet's copy `VNET_VNET(v, x)`, a bare plain name `V_x`;
+ *   - the container struct, its accessor macros, `V_MOD_*`, `vnet_<mod>_0`,
+ *     `VIMAGE_CTASSERT`, symbol maps and `.vmi_size`/`.vmi_symmap` go.
+ * A module with a member the plan cannot migrate is left whole, reported.
+ */
+import type { Diagnostic, Severity } from '../src/diagnostics';
+import { formatDiagnostic } from '../src/diagnostics';
+import { applyResults } from '../src/edit/compose';
+import type { Edit } from '../src/edit/edit';
+import type { Deletion } from '../src/edit/layout';
+import { indexFile } from '../src/index/scan';
+import type { CorpusIndex, FileIndex, GlobalDeclaration } from '../src/index/types';
+import { conditionsAt } from '../src/index/conditions';
+import { allConditionals, Conditional, joinTokens, tokenIndexAt } from '../src/lex/lexer';
+import { ParsedFile } from '../src/parse/parsed-file';
+import { accessorDefines, MemberPlan, migratedMembers, ModulePlan, planMigration } from '../src/plan/members';
+import { lineEndOf } from '../src/source';
+import type { Transform, TransformResult } from '../src/transform';
+
+export const RULE = 'vnet-define';
+
+type Report = (severity: Severity, code: string, offset: number, message: string) => void;
+
+interface FileContext {
+	file: ParsedFile;
+	index: CorpusIndex;
+	part: FileIndex | undefined;
+	members: Map<string, MemberPlan>;
+	/** Members of modules the plan does not migrate. */
+	skipped: Set<string>;
+	edits: Edit[];
+	deletions: Deletion[];
+	/** Text to insert at an offset; several insertions at one point become one edit. */
+	insertions: Map<number, string[]>;
+	/** Where this file's definitions end (after a resolved VIMAGE_GLOBALS block), if known. */
+	definitionsEnd?: number;
+	report: Report;
+}
+
+function insert(ctx: FileContext, at: number, lines: string[]): void {
+	const list = ctx.insertions.get(at) ?? [];
+	list.push(...lines);
+	ctx.insertions.set(at, list);
+}
+
+const partCache = new WeakMap<CorpusIndex, Map<string, FileIndex>>();
+function partOf(index: CorpusIndex, file: string): FileIndex | undefined {
+	let m = partCache.get(index);
+	if (!m) {
+		m = new Map(index.parts.map((p) => [p.file, p]));
+		partCache.set(index, m);
+	}
+	return m.get(file);
+}
+
+export function vnetDefine(file: ParsedFile, index: CorpusIndex): TransformResult {
+	const diagnostics: Diagnostic[] = [];
+	const report: Report = (severity, code, offset, message) => {
+		diagnostics.push({ severity, code, message, file: file.path, ...file.position(offset), rule: RULE });
+	};
+	const plan = planMigration(index);
+	const members = new Map(migratedMembers(plan).map((p) => [p.member.name, p]));
+	const skipped = new Set(plan.modules.filter((m) => m.skip).flatMap((m) => m.members.map((p) => p.member.name)));
+	const ctx: FileContext = { file, index, part: partOf(index, file.path), members, skipped, edits: [], deletions: [], insertions: new Map(), report };
+	if (!ctx.part) return { edits: [], diagnostics };
+
+	for (const mp of plan.modules) {
+		if (mp.skip && mp.module.container?.file === file.path) {
+			report('warning', 'vnet-define/module-skipped', mp.module.container.start, `module ${mp.module.name} is not migrated: ${mp.skip}`);
+		}
+		for (const p of mp.members) {
+			if (p.dead && p.member.span.file === file.path) report('note', 'vnet-define/dead-member', p.member.span.start, `member ${p.member.name}: ${p.skip}`);
+		}
+	}
+
+	const handled = new Set<string>();
+	for (const c of allConditionals(file.lexed)) {
+		if (vimageGlobalsArms(c)) resolveVimageGlobals(ctx, c, handled);
+	}
+	plainDeclarations(ctx, handled);
+	placedDefinitions(ctx);
+	accesses(ctx);
+	containerCleanup(ctx, plan.modules.filter((m) => !m.skip), index);
+	for (const [at, lines] of ctx.insertions) ctx.edits.push({ start: at, end: at, text: `${lines.join('\n')}\n`, rule: RULE });
+	return { edits: ctx.edits, deletions: ctx.deletions, diagnostics };
+}
+
+/** For a conditional on VIMAGE_GLOBALS alone: which arm indexes see it defined. */
+function vimageGlobalsArms(c: Conditional): { defined: number[]; undefined: number[] } | undefined {
+	const open = c.arms[0].directive;
+	const operand = joinTokens(open.tokens);
+	let firstDefined: boolean;
+	if (open.name === 'ifdef' && operand === 'VIMAGE_GLOBALS') firstDefined = true;
+	else if (open.name === 'ifndef' && operand === 'VIMAGE_GLOBALS') firstDefined = false;
+	else if (open.name === 'if' && (operand === 'defined(VIMAGE_GLOBALS)' || operand === 'defined VIMAGE_GLOBALS')) firstDefined = true;
+	else if (open.name === 'if' && (operand === '!defined(VIMAGE_GLOBALS)' || operand === '!defined VIMAGE_GLOBALS')) firstDefined = false;
+	else return undefined;
+	if (c.arms.length > 2 || (c.arms[1] && c.arms[1].directive.name !== 'else') || !c.endif) return undefined;
+	const defined = firstDefined ? [0] : c.arms.length > 1 ? [1] : [];
+	const undef = c.arms.map((_, k) => k).filter((k) => !defined.includes(k));
+	return { defined, undefined: undef };
+}
+
+function defineLine(p: MemberPlan, initializer: string | undefined): string {
+	return `${p.isStatic ? 'static ' : ''}VNET_DEFINE(${p.defineType}, ${p.nameWithBounds})${initializer !== undefined ? ` = ${initializer}` : ''};`;
+}
+
+function declareLine(p: MemberPlan): string {
+	return `VNET_DECLARE(${p.declareType}, ${p.nameWithBounds});`;
+}
+
+/** Lines replacing one declaration statement, and the accessor names it asks for. */
+function replaceStatement(ctx: FileContext, decls: GlobalDeclaration[]): { lines: string[]; accessors: string[]; unknown: GlobalDeclaration[] } {
+	const lines: string[] = [];
+	const accessors: string[] = [];
+	const unknown: GlobalDeclaration[] = [];
+	for (const g of decls) {
+		const p = ctx.members.get(g.name);
+		if (!p) {
+			unknown.push(g);
+			continue;
+		}
+		if (g.definition) {
+			if (p.site !== g) continue; // a duplicate definition goes
+			if (p.typedef?.file === ctx.file.path) lines.push(p.typedef.line);
+			lines.push(defineLine(p, g.initializer));
+			if (g.initializer !== undefined) {
+				ctx.report('note', 'vnet-define/initializer-kept', g.span.start,
+					`${p.member.name}: the initializer of its non-VIMAGE definition (= ${g.initializer}) becomes the reference copy's, so VIMAGE kernels now start from it too`);
+			}
+			if (p.localDefine) accessors.push(p.member.name);
+		} else if (g.vimageGlobals) {
+			if (p.typedef?.file === ctx.file.path) lines.push(p.typedef.line);
+			lines.push(declareLine(p));
+			accessors.push(p.member.name);
+		}
+	}
+	return { lines, accessors, unknown };
+}
+
+function statementsOf(globals: GlobalDeclaration[]): GlobalDeclaration[][] {
+	const byStart = new Map<number, GlobalDeclaration[]>();
+	for (const g of globals) {
+		const list = byStart.get(g.statement.start) ?? [];
+		list.push(g);
+		byStart.set(g.statement.start, list);
+	}
+	return [...byStart.values()];
+}
+
+function wholeLines(text: string, start: number, end: number): Deletion {
+	return { start, end, rule: RULE };
+}
+
+function resolveVimageGlobals(ctx: FileContext, c: Conditional, handled: Set<string>): void {
+	const { file, part } = ctx;
+	const arms = vimageGlobalsArms(c)!;
+	const toks = file.lexed.tokens;
+	// Everything in the defined arms must be declarations we understand.
+	const inArm = (g: GlobalDeclaration, k: number) => g.statement.start >= c.arms[k].start && g.statement.end <= c.arms[k].end;
+	const plans: Array<{ stmt: GlobalDeclaration[]; lines: string[]; accessors: string[] }> = [];
+	for (const k of arms.defined) {
+		const arm = c.arms[k];
+		const globals = part!.globals.filter((g) => inArm(g, k));
+		for (let t = tokenIndexAt(toks, arm.start); t < toks.length && toks[t].start < arm.end; t++) {
+			if (!globals.some((g) => toks[t].start >= g.statement.start && toks[t].end <= g.statement.end)) {
+				ctx.report('warning', 'vnet-define/vimage-globals-content', toks[t].start,
+					`this VIMAGE_GLOBALS block holds something other than variable declarations (\`${toks[t].text}\`): left unchanged`);
+				return;
+			}
+		}
+		for (const stmt of statementsOf(globals)) {
+			for (const g of stmt) {
+				const owner = ctx.members.get(g.name);
+				if (!owner && ctx.skipped.has(g.name)) {
+					ctx.report('warning', 'vnet-define/vimage-globals-skipped', g.span.start,
+						`${g.name} belongs to a module that is not migrated: this VIMAGE_GLOBALS block is left unchanged`);
+					return;
+				}
+			}
+			plans.push({ stmt, ...replaceStatement(ctx, stmt) });
+		}
+	}
+	// Now edit: statements, the accessor block, the directive lines.
+	const accessors: string[] = [];
+	let last = -1;
+	for (const p of plans) {
+		const first = p.stmt[0];
+		for (const g of p.stmt) handled.add(key(g));
+		const dropped = p.stmt.filter((g) => !ctx.members.has(g.name));
+		for (const g of dropped) {
+			ctx.report('note', 'vnet-define/non-member-removed', g.span.start,
+				`${g.name} is declared under VIMAGE_GLOBALS but is no container member: removed (VIMAGE kernels never had it)`);
+		}
+		if (p.lines.length === 0) ctx.deletions.push(wholeLines(file.text, first.statement.start, first.statement.end));
+		else ctx.edits.push({ start: first.statement.start, end: first.statement.end, text: p.lines.join('\n'), rule: RULE });
+		accessors.push(...p.accessors);
+		if (p.lines.length) last = Math.max(last, first.statement.end);
+	}
+	if (last !== -1) {
+		const at = lineEndOf(file.text, last);
+		ctx.definitionsEnd ??= at;
+		if (accessors.length) insert(ctx, at, accessorDefines(accessors));
+	}
+	for (const arm of c.arms) ctx.deletions.push(wholeLines(file.text, arm.directive.start, arm.directive.end));
+	ctx.deletions.push(wholeLines(file.text, c.endif!.start, c.endif!.end));
+}
+
+function key(g: GlobalDeclaration): string {
+	return `${g.span.start}:${g.name}`;
+}
+
+/** Plain definitions and externs of members outside VIMAGE_GLOBALS. */
+function plainDeclarations(ctx: FileContext, handled: Set<string>): void {
+	const { file, part } = ctx;
+	for (const stmt of statementsOf(part!.globals.filter((g) => !handled.has(key(g)) && !g.vimageGlobals))) {
+		const ours = stmt.filter((g) => ctx.members.has(g.name));
+		if (ours.length === 0) continue;
+		if (ours.length !== stmt.length) {
+			ctx.report('warning', 'vnet-define/mixed-declaration', stmt[0].statement.start,
+				`declaration mixes virtualized (${ours.map((g) => g.name).join(', ')}) and other variables: left unchanged`);
+			continue;
+		}
+		const { lines, accessors } = replaceStatement(ctx, ours);
+		const first = stmt[0];
+		if (lines.length === 0) {
+			ctx.deletions.push(wholeLines(file.text, first.statement.start, first.statement.end));
+			for (const g of ours) {
+				if (!g.definition) ctx.report('note', 'vnet-define/extern-removed', g.span.start, `extern ${g.name} names a symbol that no longer exists: removed`);
+			}
+			continue;
+		}
+		ctx.edits.push({ start: first.statement.start, end: first.statement.end, text: lines.join('\n'), rule: RULE });
+		if (accessors.length) insert(ctx, lineEndOf(file.text, first.statement.end), accessorDefines(accessors));
+	}
+}
+
+/** Definitions for members nothing defined, in the file the plan placed them in. */
+function placedDefinitions(ctx: FileContext): void {
+	const placed = [...ctx.members.values()].filter((p) => p.placedIn === ctx.file.path);
+	if (placed.length === 0) return;
+	let at = ctx.definitionsEnd;
+	if (at === undefined) {
+		const includes = ctx.file.lexed.directives.filter((d) => d.name === 'include' && conditionsAt(ctx.file.text, ctx.file.lexed, d.start).length === 0);
+		const last = includes[includes.length - 1];
+		at = last ? last.lineEnd : 0;
+	}
+	const lines: string[] = [];
+	for (const p of placed) {
+		if (p.typedef?.file === ctx.file.path) lines.push(p.typedef.line);
+		lines.push(defineLine(p, undefined));
+		ctx.report('note', 'vnet-define/placed', at, `${p.member.name}: ${p.notes.join('; ')}`);
+	}
+	const defines = accessorDefines(placed.filter((p) => p.localDefine).map((p) => p.member.name));
+	insert(ctx, at, ctx.definitionsEnd === undefined ? ['', ...lines, ...defines] : [...lines, ...defines]);
+}
+
+/** Direct accesses and bare plain names become V_x (or VNET_VNET for another vnet). */
+function accesses(ctx: FileContext): void {
+	for (const d of ctx.part!.directAccesses) {
+		const p = ctx.members.get(d.member);
+		if (!p || p.member.containerTag !== containerOf(ctx, d)) continue;
+		const text = d.kind === 'other-vnet' ? `VNET_VNET(${d.vnet}, ${d.member})` : `V_${d.member}`;
+		ctx.edits.push({ start: d.span.start, end: d.span.end, text, rule: RULE });
+	}
+	for (const u of ctx.index.plainUses) {
+		if (u.span.file !== ctx.file.path || !ctx.members.has(u.member)) continue;
+		ctx.edits.push({ start: u.span.start, end: u.span.end, text: `V_${u.member}`, rule: RULE });
+		ctx.report('note', 'vnet-define/plain-use', u.span.start,
+			`${u.member} used by its plain name (valid only without VIMAGE): now V_${u.member}`);
+	}
+}
+
+/** The container struct tag a direct access goes through. */
+function containerOf(ctx: FileContext, d: { kind: string; via: string }): string | undefined {
+	for (const m of ctx.index.modules) {
+		if (d.kind === 'other-vnet' && d.via === m.containerTag) return m.containerTag;
+		if ((d.kind === 'vsym' || d.kind === 'container-pointer' || d.kind === 'fallback') && d.via === m.containerSymbol) return m.containerTag;
+		if (d.kind === 'accessor-macro' && d.via === m.accessorMacro) return m.containerTag;
+	}
+	return undefined;
+}
+
+/** The container header loses the struct and the old accessors; registration loses size and symbol map. */
+function containerCleanup(ctx: FileContext, migratedModules: ModulePlan[], index: CorpusIndex): void {
+	const { file, part } = ctx;
+	const toks = file.lexed.tokens;
+	const modules = migratedModules.map((m) => m.module);
+	const tags = new Set(modules.map((m) => m.containerTag));
+	for (const c of part!.containers) {
+		if (!tags.has(c.tag)) continue;
+		const k = tokenIndexAt(toks, c.span.end);
+		const end = toks[k]?.text === ';' ? toks[k].end : c.span.end;
+		ctx.deletions.push({ start: c.span.start, end, rule: RULE });
+	}
+	const removedMacros = new Set<string>();
+	for (const m of modules) {
+		if (m.accessorMacro) removedMacros.add(m.accessorMacro);
+		if (m.modAlias) removedMacros.add(m.modAlias);
+	}
+	for (const p of ctx.members.values()) if (p.member.accessor) removedMacros.add(p.member.accessor.name);
+	for (const d of file.lexed.directives) {
+		if (d.name === 'define' && d.tokens[0] && removedMacros.has(d.tokens[0].text)) ctx.deletions.push({ start: d.start, end: d.end, rule: RULE });
+	}
+	// Other V_ macros over a removed container (dead members, names of no member) go too.
+	const accessorMacros = new Set(modules.map((m) => m.accessorMacro).filter(Boolean));
+	const symbols = new Set(modules.map((m) => m.containerSymbol));
+	for (const a of part!.accessorMacros) {
+		if (removedMacros.has(a.name)) continue;
+		if (accessorMacros.has(a.via) || (a.via === 'VSYM' && a.containerSymbol && symbols.has(a.containerSymbol))) {
+			ctx.deletions.push({ start: a.span.start, end: a.span.end, rule: RULE });
+			const p = [...ctx.index.members].find((m) => m.name === a.member);
+			ctx.report('note', 'vnet-define/accessor-removed', a.span.start,
+				p?.dead ? `${a.name}: accessor of dead member ${a.member}, removed with it` : `${a.name} names ${a.member}, which is no member: removed with its container`);
+		}
+	}
+	const fallbacks = new Set(modules.map((m) => `${m.containerSymbol}_0`));
+	for (const g of part!.globals) {
+		if (fallbacks.has(g.name)) ctx.deletions.push({ start: g.statement.start, end: g.statement.end, rule: RULE });
+	}
+	for (const a of part!.ctasserts) {
+		if (a.args.some((x) => [...tags].some((t) => x.includes(t)))) ctx.deletions.push({ start: a.span.start, end: a.span.end, rule: RULE });
+	}
+	for (const t of part!.symmaps) {
+		if (t.entries.every((e) => modules.some((m) => m.name === e.module))) ctx.deletions.push({ start: t.span.start, end: t.span.end, rule: RULE });
+	}
+	const modinfos = new Set(modules.map((m) => m.modinfo).filter(Boolean));
+	for (const mi of part!.modinfos) {
+		if (!modinfos.has(mi.name) && !index.modules.every((m) => tags.has(m.containerTag))) continue;
+		for (const field of ['vmi_size', 'vmi_symmap']) {
+			const f = mi.fields[field];
+			if (!f) continue;
+			const k = tokenIndexAt(toks, f.span.end);
+			const end = toks[k]?.text === ',' ? toks[k].end : f.span.end;
+			ctx.deletions.push({ start: f.span.start, end, rule: RULE });
+		}
+	}
+}
+
+export const transform: Transform = {
+	name: RULE,
+	description: 'container members become VNET_DEFINE/VNET_DECLARE with V_ accessors over VNET() (experimental: not in the default run yet)',
+	tokens: ['VIMAGE_GLOBALS', 'vnet_', 'VNET_', 'VSYM', 'V_'],
+	experimental: true,
+	run: vnetDefine,
+};
+
+/** jscodeshift entry point (see remove-init-vnet.ts for the encoding round trip). */
+export default function jscodeshiftTransform(
+	fileInfo: { path: string; source: string },
+	api: { report?: (message: string) => void },
+): string | undefined {
+	const text = Buffer.from(fileInfo.source, 'utf8').toString('latin1');
+	const file = new ParsedFile(fileInfo.path, text);
+	const result = vnetDefine(file, indexFile(file));
+	for (const d of result.diagnostics) api.report?.(formatDiagnostic(d));
+	const output = applyResults(file, [result]);
+	return output === text ? undefined : Buffer.from(output, 'latin1').toString('utf8');
+}
