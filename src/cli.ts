@@ -67,7 +67,7 @@ async function runMigrate(paths: string[], flags: MigrateFlags): Promise<number>
 		} else if (mode === 'check') {
 			out(`would change: ${f.path}\n`);
 		} else if (mode === 'write' && f.written) {
-			out(`wrote: ${f.path}\n`);
+			out(`${f.deleted ? 'deleted' : 'wrote'}: ${f.path}\n`);
 		}
 	}
 	for (const line of formatDiagnostics(result, stderrColours)) err(line);

@@ -59,6 +59,8 @@ export interface FileResult {
 	output?: string;
 	/** Unified diff with a/ and b/ paths, when changed. */
 	diff?: string;
+	/** The migration deletes the file (an emptied container header). */
+	deleted?: boolean;
 	written?: boolean;
 }
 
@@ -112,6 +114,11 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
 
 	const tokens = transforms.flatMap((t) => t.tokens);
 	const index = await scanSources(sources, { saved: options.index ? [options.index] : [], constructors: options.constructors });
+	if (transforms.some((t) => t.usesIndex)) {
+		for (const d of index.diagnostics) {
+			runDiagnostics.push({ severity: d.severity === 'error' ? 'warning' : d.severity, code: d.code, message: d.message, file: d.file, ...(d.line ? { line: d.line } : {}), rule: 'index' });
+		}
+	}
 
 	const results: FileResult[] = [];
 	for (const [k, source] of sources.entries()) {
@@ -187,9 +194,10 @@ async function processFile(
 
 	let edits: Edit[];
 	let output: string;
+	const deletion = results.find((r) => r.deleteFile)?.deleteFile;
 	try {
 		edits = composeEdits(file, results);
-		output = applyEdits(source.path, text, edits);
+		output = deletion ? '' : applyEdits(source.path, text, edits);
 	} catch (e) {
 		if (e instanceof OverlappingEditsError) return failed(source.path, `${e.message}; file left untouched`, 'internal/overlap', { diagnostics });
 		throw e;
@@ -198,14 +206,19 @@ async function processFile(
 	if (output === text) return result;
 	result.status = 'changed';
 	result.output = output;
+	if (deletion) {
+		result.deleted = true;
+		diagnostics.push({ severity: 'note', code: 'output/deleted', message: `file deleted: ${deletion}`, file: source.path, rule: 'pipeline' });
+	}
 	if (withDiff) {
 		const shown = source.absPath ? displayPathFor(source.absPath, cwd) : source.path;
-		result.diff = createTwoFilesPatch(`a/${shown}`, `b/${shown}`, text, output, undefined, undefined, {
+		// A deleted file's patch names /dev/null as the new file, as git and patch expect.
+		result.diff = createTwoFilesPatch(`a/${shown}`, deletion ? '/dev/null' : `b/${shown}`, text, output, undefined, undefined, {
 			headerOptions: FILE_HEADERS_ONLY,
 		});
 	}
 	if (mode === 'write' && source.absPath) {
-		const problem = await writeFile(source.absPath, bytes, encodeSource(output));
+		const problem = deletion ? await deleteFile(source.absPath, bytes) : await writeFile(source.absPath, bytes, encodeSource(output));
 		if (problem) {
 			const error: Diagnostic = { severity: 'error', code: 'output/not-written', message: problem, file: source.path, rule: 'pipeline' };
 			return { ...result, status: 'failed', reason: problem, diagnostics: [...diagnostics, error] };
@@ -213,6 +226,18 @@ async function processFile(
 		result.written = true;
 	}
 	return result;
+}
+
+/** Deletes a file the migration emptied; returns why not when it could not. */
+async function deleteFile(absPath: string, readBytes: Buffer): Promise<string | undefined> {
+	try {
+		if (await isReadOnly(absPath)) return 'read-only file: not deleted';
+		if (await fileChangedSince(absPath, readBytes)) return 'file changed since it was read: not deleted';
+		await fs.unlink(absPath);
+		return undefined;
+	} catch (e) {
+		return `not deleted: ${describeFsError(e)}`;
+	}
 }
 
 /** Writes the new content; returns why not when it could not. */

@@ -17,6 +17,8 @@ export interface TransformResult {
 	 * transforms emptying the same #if block compose.
 	 */
 	deletions?: Deletion[];
+	/** Set when the migration leaves nothing in the file: it is deleted (the reason says why). */
+	deleteFile?: string;
 	diagnostics: Diagnostic[];
 }
 
@@ -25,6 +27,8 @@ export interface Transform {
 	description: string;
 	/** Cheap byte-level test: files without any of these strings are never parsed. */
 	tokens: string[];
+	/** Whether it relies on the whole-tree index (its diagnostics are then part of the run's). */
+	usesIndex?: boolean;
 	/** Not applied by the default run until complete; available with --transform. */
 	experimental?: boolean;
 	run(file: ParsedFile, index: CorpusIndex): TransformResult;

@@ -25,7 +25,7 @@ import type { CorpusIndex, FileIndex, GlobalDeclaration } from '../src/index/typ
 import { conditionsAt } from '../src/index/conditions';
 import { allConditionals, Conditional, joinTokens, tokenIndexAt } from '../src/lex/lexer';
 import { ParsedFile } from '../src/parse/parsed-file';
-import { accessorDefines, MemberPlan, migratedMembers, ModulePlan, planMigration } from '../src/plan/members';
+import { accessorDefines, FRAMEWORK_HEADER, MemberPlan, MigrationPlan, migratedMembers, ModulePlan, planMigration, resolveInclude } from '../src/plan/members';
 import { lineEndOf } from '../src/source';
 import type { Transform, TransformResult } from '../src/transform';
 
@@ -49,9 +49,10 @@ interface FileContext {
 	report: Report;
 }
 
-function insert(ctx: FileContext, at: number, lines: string[]): void {
+function insert(ctx: FileContext, at: number, lines: string[], first = false): void {
 	const list = ctx.insertions.get(at) ?? [];
-	list.push(...lines);
+	if (first) list.unshift(...lines);
+	else list.push(...lines);
 	ctx.insertions.set(at, list);
 }
 
@@ -75,6 +76,9 @@ export function vnetDefine(file: ParsedFile, index: CorpusIndex): TransformResul
 	const skipped = new Set(plan.modules.filter((m) => m.skip).flatMap((m) => m.members.map((p) => p.member.name)));
 	const ctx: FileContext = { file, index, part: partOf(index, file.path), members, skipped, edits: [], deletions: [], insertions: new Map(), report };
 	if (!ctx.part) return { edits: [], diagnostics };
+	if (plan.deletedHeaders.has(file.path)) {
+		return { edits: [], diagnostics, deleteFile: 'a container header that the migration leaves empty' };
+	}
 
 	for (const mp of plan.modules) {
 		if (mp.skip && mp.module.container?.file === file.path) {
@@ -93,6 +97,7 @@ export function vnetDefine(file: ParsedFile, index: CorpusIndex): TransformResul
 	placedDefinitions(ctx);
 	accesses(ctx);
 	containerCleanup(ctx, plan.modules.filter((m) => !m.skip), index);
+	includes(ctx, plan);
 	for (const [at, lines] of ctx.insertions) ctx.edits.push({ start: at, end: at, text: `${lines.join('\n')}\n`, rule: RULE });
 	return { edits: ctx.edits, deletions: ctx.deletions, diagnostics };
 }
@@ -121,6 +126,18 @@ function declareLine(p: MemberPlan): string {
 	return `VNET_DECLARE(${p.declareType}, ${p.nameWithBounds});`;
 }
 
+/**
+ * `#if` conditions a member had inside its container that the place of its
+ * new definition or declaration lacks: they carry over around the lines.
+ */
+function wrapInConditions(ctx: FileContext, p: MemberPlan, at: number, lines: string[]): string[] {
+	const here = new Set(conditionsAt(ctx.file.text, ctx.file.lexed, at).map((c) => c.expr));
+	const missing = p.member.conditions.filter((c) => !here.has(c.expr));
+	if (missing.length === 0) return lines;
+	const open = missing.map((c) => (c.armIndex === 0 ? c.directive : `#if ${c.expr}`));
+	return [...open, ...lines, ...missing.map(() => '#endif')];
+}
+
 /** Lines replacing one declaration statement, and the accessor names it asks for. */
 function replaceStatement(ctx: FileContext, decls: GlobalDeclaration[]): { lines: string[]; accessors: string[]; unknown: GlobalDeclaration[] } {
 	const lines: string[] = [];
@@ -134,16 +151,21 @@ function replaceStatement(ctx: FileContext, decls: GlobalDeclaration[]): { lines
 		}
 		if (g.definition) {
 			if (p.site !== g) continue; // a duplicate definition goes
-			if (p.typedef?.file === ctx.file.path) lines.push(p.typedef.line);
-			lines.push(defineLine(p, g.initializer));
+			const own: string[] = [];
+			if (p.typedef?.file === ctx.file.path) own.push(p.typedef.line);
+			own.push(defineLine(p, g.initializer));
+			lines.push(...wrapInConditions(ctx, p, g.statement.start, own));
+			for (const n of p.notes) ctx.report('note', 'vnet-define/plan', g.span.start, `${p.member.name}: ${n}`);
 			if (g.initializer !== undefined) {
 				ctx.report('note', 'vnet-define/initializer-kept', g.span.start,
 					`${p.member.name}: the initializer of its non-VIMAGE definition (= ${g.initializer}) becomes the reference copy's, so VIMAGE kernels now start from it too`);
 			}
 			if (p.localDefine) accessors.push(p.member.name);
 		} else if (g.vimageGlobals) {
-			if (p.typedef?.file === ctx.file.path) lines.push(p.typedef.line);
-			lines.push(declareLine(p));
+			const own: string[] = [];
+			if (p.typedef?.file === ctx.file.path) own.push(p.typedef.line);
+			own.push(declareLine(p));
+			lines.push(...wrapInConditions(ctx, p, g.statement.start, own));
 			accessors.push(p.member.name);
 		}
 	}
@@ -210,7 +232,8 @@ function resolveVimageGlobals(ctx: FileContext, c: Conditional, handled: Set<str
 		if (p.lines.length) last = Math.max(last, first.statement.end);
 	}
 	if (last !== -1) {
-		const at = lineEndOf(file.text, last);
+		// After the whole arm (not its last statement, which may sit in a nested #if).
+		const at = c.arms[arms.defined[0]].end;
 		ctx.definitionsEnd ??= at;
 		if (accessors.length) insert(ctx, at, accessorDefines(accessors));
 	}
@@ -259,8 +282,10 @@ function placedDefinitions(ctx: FileContext): void {
 	}
 	const lines: string[] = [];
 	for (const p of placed) {
-		if (p.typedef?.file === ctx.file.path) lines.push(p.typedef.line);
-		lines.push(defineLine(p, undefined));
+		const own: string[] = [];
+		if (p.typedef?.file === ctx.file.path) own.push(p.typedef.line);
+		own.push(defineLine(p, undefined));
+		lines.push(...wrapInConditions(ctx, p, at, own));
 		ctx.report('note', 'vnet-define/placed', at, `${p.member.name}: ${p.notes.join('; ')}`);
 	}
 	const defines = accessorDefines(placed.filter((p) => p.localDefine).map((p) => p.member.name));
@@ -281,6 +306,54 @@ function accesses(ctx: FileContext): void {
 		ctx.report('note', 'vnet-define/plain-use', u.span.start,
 			`${u.member} used by its plain name (valid only without VIMAGE): now V_${u.member}`);
 	}
+}
+
+/**
+ * `#include`s of deleted container headers go; a .c file that now uses
+ * VNET_* and does not include <net/vnet.h> gets it, in its net/ group.
+ */
+function includes(ctx: FileContext, plan: MigrationPlan): void {
+	const { file, part } = ctx;
+	const top = part!.includes.filter((i) => conditionsAt(file.text, file.lexed, i.span.start).length === 0);
+	let droppedContainerHeader = false;
+	let hasFramework = false;
+	for (const inc of part!.includes) {
+		const target = resolveInclude(plan, file.path, inc.path, inc.system);
+		if (inc.path === FRAMEWORK_HEADER || target?.endsWith(`/${FRAMEWORK_HEADER}`)) hasFramework = true;
+		if (target && plan.deletedHeaders.has(target)) {
+			ctx.deletions.push({ start: inc.span.start, end: inc.span.end, rule: RULE });
+			droppedContainerHeader = true;
+		}
+	}
+	if (hasFramework || !file.path.endsWith('.c')) return;
+	const accessors = new Set([...ctx.members.values()].map((p) => p.member.accessor?.name ?? `V_${p.member.name}`));
+	const usesVnet = ctx.edits.some((e) => e.text.includes('VNET')) || ctx.insertions.size > 0 ||
+		Object.keys(part!.accessorUses).some((a) => accessors.has(a));
+	if (!usesVnet) return;
+	// In path order within the net/ group; else after the sys/ group; else after the last include.
+	const net = top.filter((i) => i.system && i.path.startsWith('net/'));
+	const after = net.filter((i) => i.path < FRAMEWORK_HEADER);
+	const before = net.find((i) => i.path > FRAMEWORK_HEADER);
+	let at: number;
+	if (after.length) at = lineEndOf(file.text, after[after.length - 1].span.end);
+	else if (before) at = lineStartOfOffset(file.text, before.span.start);
+	else {
+		// No net/ group yet: a new one after the sys/ group (or the last include).
+		const sys = top.filter((i) => i.system && i.path.startsWith('sys/'));
+		const anchor = sys[sys.length - 1] ?? top[top.length - 1];
+		if (!anchor) return;
+		at = lineEndOf(file.text, anchor.span.end);
+		insert(ctx, at, ['', `#include <${FRAMEWORK_HEADER}>`], true);
+		ctx.report('note', 'vnet-define/include-added', at, `#include <${FRAMEWORK_HEADER}> added: the file now uses VNET_*${droppedContainerHeader ? ' and its container header is gone' : ''}`);
+		return;
+	}
+	insert(ctx, at, [`#include <${FRAMEWORK_HEADER}>`], true);
+	ctx.report('note', 'vnet-define/include-added', at,
+		`#include <${FRAMEWORK_HEADER}> added: the file now uses VNET_*${droppedContainerHeader ? ' and its container header is gone' : ''}`);
+}
+
+function lineStartOfOffset(text: string, offset: number): number {
+	return text.lastIndexOf('\n', offset - 1) + 1;
 }
 
 /** The container struct tag a direct access goes through. */
@@ -353,6 +426,7 @@ export const transform: Transform = {
 	name: RULE,
 	description: 'container members become VNET_DEFINE/VNET_DECLARE with V_ accessors over VNET() (experimental: not in the default run yet)',
 	tokens: ['VIMAGE_GLOBALS', 'vnet_', 'VNET_', 'VSYM', 'V_'],
+	usesIndex: true,
 	experimental: true,
 	run: vnetDefine,
 };

@@ -80,6 +80,7 @@ export function emptyFileIndex(file: string): FileIndex {
 		includes: [],
 		accessorUses: {},
 		unparsed: [],
+		items: [],
 		diagnostics: [],
 	};
 }
@@ -139,6 +140,11 @@ function scanDirectives(file: ParsedFile, idx: FileIndex, spans: Spans): void {
 				idx.includes.push({ path, system: true, span: spans.at(d.start, d.end) });
 			}
 			continue;
+		}
+		if (d.name === 'define' || d.name === 'undef' || d.name === 'pragma' || d.name === 'error' || d.name === 'line') {
+			const guard = file.lexed.conditionals.find((c) => c.includeGuard);
+			const isGuardDefine = guard && d.name === 'define' && d.tokens.length === 1 && d.tokens[0].text === guard.arms[0].directive.tokens[0]?.text;
+			if (!isGuardDefine) idx.items.push({ kind: `#${d.name}`, ...(d.tokens[0] ? { name: d.tokens[0].text } : {}), span: spans.at(d.start, d.end) });
 		}
 		if (d.name !== 'define') continue;
 		const m = macroParts(d);
@@ -373,16 +379,33 @@ function topLevelItems(root: SyntaxNode): SyntaxNode[] {
 	return out;
 }
 
+/** Tree nodes that count as file content (directives are counted from the lexer). */
+const ITEM_KINDS = new Set(['declaration', 'function_definition', 'struct_specifier', 'union_specifier', 'enum_specifier', 'type_definition', 'expression_statement', 'linkage_specification']);
+
 function scanTree(file: ParsedFile, idx: FileIndex, spans: Spans): void {
 	const variants = file.variants;
 	const primary = variants.get(variants.count > 1 ? 1 : 0);
-	const trees = primary.tree.rootNode.hasError ? variants.all() : [primary];
+	// The primary variant first; the others only when it has errors somewhere.
+	const trees = primary.tree.rootNode.hasError ? [primary, ...variants.all().filter((v) => v !== primary)] : [primary];
 	const seen = new Set<string>();
 	const seenContainers = new Set<string>();
 	const containerCandidates: Array<{ node: SyntaxNode; errors: boolean }> = [];
+	// Each file-scope item is read from the first variant that parses it without error;
+	// one that no variant parses cleanly is read, as well as it can be, from the first.
+	const clean = new Map<number, SyntaxNode>();
+	const flawed = new Map<number, SyntaxNode>();
 	for (const v of trees) {
 		for (const item of topLevelItems(v.tree.rootNode)) {
-			const key = `${item.startIndex}:${item.endIndex}`;
+			if (item.type === 'ERROR' || insideError(item)) continue;
+			if (!item.hasError) {
+				if (!clean.has(item.startIndex)) clean.set(item.startIndex, item);
+			} else if (!flawed.has(item.startIndex)) flawed.set(item.startIndex, item);
+		}
+	}
+	const chosen = [...clean.values(), ...[...flawed.entries()].filter(([start]) => !clean.has(start)).map(([, n]) => n)]
+		.sort((a, b) => a.startIndex - b.startIndex);
+	for (const v of trees) {
+		for (const item of topLevelItems(v.tree.rootNode)) {
 			if (item.type === 'ERROR') continue;
 			// Struct definitions may sit inside a declaration (`struct x {...} y;`) or alone.
 			for (const s of structDefinitions(item)) {
@@ -394,11 +417,13 @@ function scanTree(file: ParsedFile, idx: FileIndex, spans: Spans): void {
 				seenContainers.add(`${name}@${s.startIndex}`);
 				containerCandidates.push({ node: s, errors });
 			}
-			if (seen.has(key) || insideError(item)) continue;
-			seen.add(key);
-			if (item.type === 'declaration') scanDeclaration(file, idx, spans, item);
-			else if (item.type === 'function_definition') scanFunction(file, idx, spans, item);
 		}
+	}
+	for (const item of chosen) {
+		seen.add(`${item.startIndex}:${item.endIndex}`);
+		if (ITEM_KINDS.has(item.type)) idx.items.push({ kind: item.type, span: spans.node(item) });
+		if (item.type === 'declaration') scanDeclaration(file, idx, spans, item);
+		else if (item.type === 'function_definition') scanFunction(file, idx, spans, item);
 	}
 	for (const c of containerCandidates) idx.containers.push(containerFrom(file, idx, spans, c.node, c.errors));
 	// A `struct vnet_x {` that no variant could read at all (e.g. its closing brace is missing).
@@ -663,6 +688,7 @@ function sortFileIndex(idx: FileIndex): void {
 	idx.containers.sort(bySpan);
 	idx.globals.sort(bySpan);
 	idx.functions.sort(bySpan);
+	idx.items.sort(bySpan);
 	idx.modinfos.sort(bySpan);
 	idx.constructorBodies.sort((a, b) => a.span.start - b.span.start || a.kind.localeCompare(b.kind));
 	idx.definedMacros = [...new Set(idx.definedMacros)].sort();

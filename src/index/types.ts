@@ -244,6 +244,12 @@ export interface FileIndex {
 	/** Identifiers `<symbol>_0` that look like container fallbacks (`vnet_inet_0`). */
 	fallbackRefs: MacroSite[];
 	includes: IncludeSite[];
+	/**
+	 * What the file holds at file scope besides includes, include guards,
+	 * conditional directives and comments: declarations, definitions,
+	 * macro definitions. Lets the plan tell when a header is left empty.
+	 */
+	items: Array<{ kind: string; name?: string; span: Span }>;
 	/** Count of each `V_` identifier used in code (not in #defines). */
 	accessorUses: Record<string, number>;
 	/** Ranges tree-sitter could not read in any variant. */

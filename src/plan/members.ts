@@ -42,7 +42,14 @@ export interface ModulePlan {
 export interface MigrationPlan {
 	modules: ModulePlan[];
 	byName: Map<string, MemberPlan>;
+	/** Container headers the migration leaves empty: deleted, and their #includes go. */
+	deletedHeaders: Set<string>;
+	/** Every file of the tree, for resolving #include paths. */
+	files: string[];
 }
+
+/** The framework header: the NET container's header in the old design, kept in the new one. */
+export const FRAMEWORK_HEADER = 'net/vnet.h';
 
 const cache = new WeakMap<CorpusIndex, MigrationPlan>();
 
@@ -142,7 +149,58 @@ function computePlan(index: CorpusIndex): MigrationPlan {
 		modules.push(mp);
 		for (const p of members) byName.set(p.member.name, p);
 	}
-	return { modules, byName };
+	const plan: MigrationPlan = { modules, byName, deletedHeaders: new Set(), files: index.files };
+	for (const mp of modules) {
+		const header = mp.module.container?.file;
+		if (!mp.skip && header && !header.endsWith(`/${FRAMEWORK_HEADER}`) && header !== FRAMEWORK_HEADER && headerLeftEmpty(index, plan, header)) {
+			plan.deletedHeaders.add(header);
+		}
+	}
+	return plan;
+}
+
+/** Whether everything a header holds is removed by the migration (nothing is converted in it). */
+function headerLeftEmpty(index: CorpusIndex, plan: MigrationPlan, header: string): boolean {
+	const part = index.parts.find((p) => p.file === header);
+	if (!part) return false;
+	const migrated = plan.modules.filter((m) => !m.skip);
+	const removedNames = new Set<string>();
+	for (const m of migrated) {
+		for (const n of [m.module.accessorMacro, m.module.modAlias, m.module.initMacro]) if (n) removedNames.add(n);
+		for (const p of m.members) if (p.member.accessor) removedNames.add(p.member.accessor.name);
+	}
+	const symbols = new Set(migrated.map((m) => `${m.module.containerSymbol}_0`));
+	const containerStarts = new Set(part.containers.filter((c) => migrated.some((m) => m.module.containerTag === c.tag)).map((c) => c.span.start));
+	return part.items.every((item) => {
+		if (item.kind.startsWith('#')) {
+			if (item.kind !== '#define' || !item.name) return false;
+			if (removedNames.has(item.name)) return true;
+			const a = part.accessorMacros.find((x) => x.name === item.name);
+			return Boolean(a && migrated.some((m) => a.via === m.module.accessorMacro || (a.via === 'VSYM' && a.containerSymbol === m.module.containerSymbol)));
+		}
+		if (item.kind === 'struct_specifier' || item.kind === 'declaration') {
+			if (containerStarts.has(item.span.start)) return true;
+			const decls = part.globals.filter((g) => g.statement.start === item.span.start);
+			if (decls.length === 0) return false;
+			// Fallback instances go; VIMAGE_GLOBALS externs of non-members go; members' become declarations.
+			return decls.every((g) => symbols.has(g.name) || (g.vimageGlobals && !byNameHas(plan, g.name)));
+		}
+		return false;
+	});
+}
+
+function byNameHas(plan: MigrationPlan, name: string): boolean {
+	return plan.byName.has(name) && !plan.byName.get(name)!.skip;
+}
+
+/** The tree file an #include names, if it is in the tree: relative to the includer first, then by path suffix. */
+export function resolveInclude(plan: MigrationPlan, from: string, path: string, system: boolean): string | undefined {
+	if (!system) {
+		const dir = from.includes('/') ? from.slice(0, from.lastIndexOf('/') + 1) : '';
+		const local = `${dir}${path}`;
+		if (plan.files.includes(local)) return local;
+	}
+	return plan.files.find((f) => f === path || f.endsWith(`/${path}`));
 }
 
 /** Members of modules that are migrated (not skipped), live ones only. */

@@ -18,6 +18,7 @@ export function toJsonReport(result: MigrationResult, version: string): unknown 
 			status: f.status,
 			...(f.reason ? { reason: f.reason } : {}),
 			edits: f.editsByRule,
+			...(f.deleted ? { deleted: true } : {}),
 			diagnostics: f.diagnostics.filter((d) => d.severity !== 'note'),
 			assumptions: f.diagnostics.filter((d) => d.severity === 'note'),
 			...(result.mode !== 'write' && f.diff ? { diff: f.diff } : {}),

@@ -1,0 +1,87 @@
+/*
+ * vnet-define on a small golden tree (test/fixtures/vnet-define/input ->
+ * expected): definitions, declarations, accessors, typedef-free types, an
+ * anonymous queue head that gets a tag, a plain definition, a dead member,
+ * direct accesses, the container header deleted and its includes replaced.
+ */
+import { execFileSync } from 'child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { migrate } from '../src';
+import { removeTree } from './helpers/run';
+
+const FIXTURE = path.join(__dirname, 'fixtures/vnet-define');
+const TRANSFORMS = ['remove-init-vnet', 'vnet-define'];
+
+function listFiles(dir: string, base = dir): string[] {
+	return readdirSync(dir).flatMap((n) => {
+		const p = path.join(dir, n);
+		return statSync(p).isDirectory() ? listFiles(p, base) : [path.relative(base, p)];
+	}).sort();
+}
+
+const work: string[] = [];
+function copyInput(): string {
+	const dir = mkdtempSync(path.join(tmpdir(), 'vnet-define-'));
+	cpSync(path.join(FIXTURE, 'input'), dir, { recursive: true });
+	work.push(dir);
+	return dir;
+}
+afterAll(() => work.forEach(removeTree));
+
+describe('vnet-define golden tree', () => {
+	it('migrates input/ to expected/ byte for byte, deleting the emptied container header', async () => {
+		const dir = copyInput();
+		const r = await migrate({ paths: ['sys'], cwd: dir, mode: 'write', transforms: TRANSFORMS });
+		expect(r.exitCode).toBe(0);
+		const expected = path.join(FIXTURE, 'expected');
+		expect(listFiles(dir)).toEqual(listFiles(expected));
+		for (const f of listFiles(expected)) {
+			expect(readFileSync(path.join(dir, f), 'latin1'), f).toBe(readFileSync(path.join(expected, f), 'latin1'));
+		}
+		expect(existsSync(path.join(dir, 'sys/netinet/vfoo.h'))).toBe(false);
+		expect(r.files.find((f) => f.path === 'sys/netinet/vfoo.h')?.deleted).toBe(true);
+	});
+
+	it('reports what it assumed and decided', async () => {
+		const r = await migrate({ paths: ['sys'], cwd: copyInput(), transforms: TRANSFORMS });
+		const codes = [...r.diagnostics, ...r.files.flatMap((f) => f.diagnostics)]
+			.filter((d) => d.rule === 'vnet-define' || d.rule === 'index')
+			.map((d) => `${d.file}:${d.line ?? ''} ${d.code}`);
+		expect(codes).toEqual([
+			'sys/netinet/vfoo.h:19 index/dead-member',
+			'sys/netinet/foo.c:9 vnet-define/include-added',
+			'sys/netinet/foo.c:17 vnet-define/initializer-kept',
+			'sys/netinet/foo.c:20 vnet-define/plan',
+			'sys/netinet/foo.c:69 vnet-define/plain-use',
+			'sys/netinet/foo_output.c:5 vnet-define/include-added',
+			'sys/netinet/foo_output.c:8 vnet-define/plan',
+			'sys/netinet/foo_output.c:9 vnet-define/extern-removed',
+		]);
+	});
+
+	it('is idempotent: a second run over its output changes nothing', async () => {
+		const dir = copyInput();
+		await migrate({ paths: ['sys'], cwd: dir, mode: 'write', transforms: TRANSFORMS });
+		const again = await migrate({ paths: ['sys'], cwd: dir, mode: 'check', transforms: TRANSFORMS });
+		expect(again.totals.changed).toBe(0);
+	});
+
+	it('gives a dry-run patch that git apply takes, deletion included', async () => {
+		const dir = copyInput();
+		const r = await migrate({ paths: ['sys'], cwd: dir, transforms: TRANSFORMS });
+		const patch = r.files.map((f) => f.diff ?? '').join('');
+		expect(patch).toContain('+++ /dev/null');
+		const patchFile = `${dir}.patch`;
+		writeFileSync(patchFile, Buffer.from(patch, 'latin1'));
+		work.push(patchFile);
+		execFileSync('git', ['init', '-q'], { cwd: dir });
+		execFileSync('git', ['apply', patchFile], { cwd: dir });
+		for (const f of listFiles(path.join(FIXTURE, 'expected'))) {
+			expect(readFileSync(path.join(dir, f), 'latin1'), f).toBe(readFileSync(path.join(FIXTURE, 'expected', f), 'latin1'));
+		}
+		expect(existsSync(path.join(dir, 'sys/netinet/vfoo.h'))).toBe(false);
+	});
+});
