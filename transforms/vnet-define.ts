@@ -25,7 +25,7 @@ import type { CorpusIndex, FileIndex, GlobalDeclaration } from '../src/index/typ
 import { conditionsAt } from '../src/index/conditions';
 import { allConditionals, Conditional, joinTokens, tokenIndexAt } from '../src/lex/lexer';
 import { ParsedFile } from '../src/parse/parsed-file';
-import { accessorDefines, FRAMEWORK_HEADER, MemberPlan, MigrationPlan, migratedMembers, ModulePlan, planMigration, resolveInclude } from '../src/plan/members';
+import { accessorDefines, FRAMEWORK_HEADER, includedFiles, MemberPlan, MigrationPlan, migratedMembers, ModulePlan, planMigration, resolveInclude } from '../src/plan/members';
 import { lineEndOf } from '../src/source';
 import type { Transform, TransformResult } from '../src/transform';
 
@@ -97,6 +97,7 @@ export function vnetDefine(file: ParsedFile, index: CorpusIndex): TransformResul
 	placedDefinitions(ctx);
 	accesses(ctx);
 	containerCleanup(ctx, plan.modules.filter((m) => !m.skip), index);
+	visibility(ctx, plan);
 	includes(ctx, plan);
 	for (const [at, lines] of ctx.insertions) ctx.edits.push({ start: at, end: at, text: `${lines.join('\n')}\n`, rule: RULE });
 	return { edits: ctx.edits, deletions: ctx.deletions, diagnostics };
@@ -274,12 +275,7 @@ function plainDeclarations(ctx: FileContext, handled: Set<string>): void {
 function placedDefinitions(ctx: FileContext): void {
 	const placed = [...ctx.members.values()].filter((p) => p.placedIn === ctx.file.path);
 	if (placed.length === 0) return;
-	let at = ctx.definitionsEnd;
-	if (at === undefined) {
-		const includes = ctx.file.lexed.directives.filter((d) => d.name === 'include' && conditionsAt(ctx.file.text, ctx.file.lexed, d.start).length === 0);
-		const last = includes[includes.length - 1];
-		at = last ? last.lineEnd : 0;
-	}
+	const at = ctx.definitionsEnd ?? afterIncludes(ctx);
 	const lines: string[] = [];
 	for (const p of placed) {
 		const own: string[] = [];
@@ -306,6 +302,40 @@ function accesses(ctx: FileContext): void {
 		ctx.report('note', 'vnet-define/plain-use', u.span.start,
 			`${u.member} used by its plain name (valid only without VIMAGE): now V_${u.member}`);
 	}
+}
+
+/**
+ * Every file that uses V_x must see a declaration and `#define V_x VNET(x)`:
+ * its own definition, or a header it includes (directly or not). Where
+ * none is visible, the file gets a local declaration, reported.
+ */
+function visibility(ctx: FileContext, plan: MigrationPlan): void {
+	const { file } = ctx;
+	const seen = includedFiles(ctx.index, plan, file.path);
+	const missing: MemberPlan[] = [];
+	for (const p of ctx.members.values()) {
+		if (!p.users.includes(file.path)) continue;
+		const defFile = p.site?.span.file ?? p.placedIn;
+		if (defFile === file.path && p.localDefine) continue;
+		if (p.declarationFiles.some((f) => f === file.path || seen.has(f))) continue;
+		missing.push(p);
+	}
+	if (missing.length === 0) return;
+	const lines: string[] = [];
+	for (const p of missing) {
+		const own = p.typedef && p.typedef.file !== file.path ? [p.typedef.line, declareLine(p)] : [declareLine(p)];
+		lines.push(...wrapInConditions(ctx, p, 0, own));
+		ctx.report('note', 'vnet-define/local-declaration', 0,
+			`V_${p.member.name} is used here but no header this file includes declares it: declared locally`);
+	}
+	lines.push(...accessorDefines(missing.map((p) => p.member.name)));
+	insert(ctx, ctx.definitionsEnd ?? afterIncludes(ctx), ctx.definitionsEnd === undefined ? ['', ...lines] : lines);
+}
+
+function afterIncludes(ctx: FileContext): number {
+	const includes = ctx.file.lexed.directives.filter((d) => d.name === 'include' && conditionsAt(ctx.file.text, ctx.file.lexed, d.start).length === 0);
+	const last = includes[includes.length - 1];
+	return last ? last.lineEnd : 0;
 }
 
 /**
@@ -376,7 +406,19 @@ function containerCleanup(ctx: FileContext, migratedModules: ModulePlan[], index
 		if (!tags.has(c.tag)) continue;
 		const k = tokenIndexAt(toks, c.span.end);
 		const end = toks[k]?.text === ';' ? toks[k].end : c.span.end;
-		ctx.deletions.push({ start: c.span.start, end, rule: RULE });
+		const declared = [...ctx.members.values()].filter((p) => p.declareInContainer && p.member.containerTag === c.tag);
+		if (declared.length === 0) {
+			ctx.deletions.push({ start: c.span.start, end, rule: RULE });
+			continue;
+		}
+		// Members declared nowhere else are declared here, where the struct was.
+		const lines: string[] = [];
+		for (const p of declared) {
+			const own = p.typedef?.file === file.path ? [p.typedef.line, declareLine(p)] : [declareLine(p)];
+			lines.push(...wrapInConditions(ctx, p, c.span.start, own));
+		}
+		lines.push(...accessorDefines(declared.map((p) => p.member.name)));
+		ctx.edits.push({ start: c.span.start, end, text: lines.join('\n'), rule: RULE });
 	}
 	const removedMacros = new Set<string>();
 	for (const m of modules) {

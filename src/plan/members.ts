@@ -27,6 +27,14 @@ export interface MemberPlan {
 	typedef?: { line: string; file: string };
 	/** Files whose `extern` becomes VNET_DECLARE (VIMAGE_GLOBALS ones). */
 	declarationFiles: string[];
+	/**
+	 * Exported, used in other files, and declared nowhere: its declaration
+	 * goes into the container header, in place of the struct (which keeps
+	 * the header alive), so every file that included it still sees it.
+	 */
+	declareInContainer: boolean;
+	/** Files that use it (V_x, direct accesses, plain names), other than by definition. */
+	users: string[];
 	/** Whether the defining file gets its own `#define V_x VNET(x)`. */
 	localDefine: boolean;
 	dead: boolean;
@@ -81,10 +89,22 @@ function placementFile(m: MemberInfo, index: CorpusIndex): string | undefined {
 	return index.parts.find((p) => p.file.endsWith('.c') && (p.accessorUses[accessor] ?? 0) > 0)?.file;
 }
 
+function usersOf(m: MemberInfo, index: CorpusIndex): string[] {
+	const accessor = m.accessor?.name ?? `V_${m.name}`;
+	const files = new Set<string>();
+	for (const p of index.parts) {
+		if ((p.accessorUses[accessor] ?? 0) > 0) files.add(p.file);
+		if (p.directAccesses.some((d) => d.member === m.name)) files.add(p.file);
+	}
+	for (const u of index.plainUses) if (u.member === m.name) files.add(u.span.file);
+	return [...files].sort();
+}
+
 function planMember(m: MemberInfo, index: CorpusIndex): MemberPlan {
 	const site = m.definitions[0] ?? m.plainDefinitions[0];
 	const all = [...m.definitions, ...m.plainDefinitions];
 	const declarationFiles = [...new Set(m.externs.filter((e) => e.vimageGlobals).map((e) => e.span.file))];
+	const users = usersOf(m, index);
 	const plan: MemberPlan = {
 		member: m,
 		...(site ? { site } : {}),
@@ -94,6 +114,8 @@ function planMember(m: MemberInfo, index: CorpusIndex): MemberPlan {
 		declareType: m.type.text,
 		nameWithBounds: `${m.name}${bounds(m)}`,
 		declarationFiles,
+		declareInContainer: false,
+		users,
 		localDefine: false,
 		dead: m.dead,
 		notes: [],
@@ -109,10 +131,19 @@ function planMember(m: MemberInfo, index: CorpusIndex): MemberPlan {
 			return plan;
 		}
 		plan.placedIn = file;
-		const accessor = m.accessor?.name ?? `V_${m.name}`;
-		const users = index.parts.filter((p) => (p.accessorUses[accessor] ?? 0) > 0).map((p) => p.file);
 		plan.isStatic = users.every((f) => f === file) && declarationFiles.length === 0;
 		plan.notes.push(`nothing defined it: defined in ${file} (${m.assignments.length ? 'its constructor\'s file' : 'by the placement rule'})${plan.isStatic ? ', static since only that file uses it' : ''}`);
+	}
+	const defFile = site?.span.file ?? plan.placedIn!;
+	const usedElsewhere = users.some((f) => f !== defFile);
+	if (plan.isStatic && usedElsewhere) {
+		plan.isStatic = false;
+		plan.notes.push(`static in its definition, but used in ${users.filter((f) => f !== defFile).join(', ')}: defined without static`);
+	}
+	if (!plan.isStatic && declarationFiles.length === 0 && usedElsewhere && m.span.file) {
+		plan.declareInContainer = true;
+		declarationFiles.push(m.span.file);
+		plan.notes.push(`used outside ${defFile} but declared nowhere: declared in its container header ${m.span.file}`);
 	}
 	if (m.type.functionPointer) {
 		const typeName = `${m.name}_t`;
@@ -134,7 +165,7 @@ function planMember(m: MemberInfo, index: CorpusIndex): MemberPlan {
 		plan.notes.push(`also defined at ${plan.duplicates.map((d) => `${d.span.file}:${d.span.line}`).join(', ')}: those definitions are removed`);
 	}
 	for (const c of m.typeConflicts) plan.notes.push(`type conflict (the member's type is used): ${c}`);
-	// Statics, and variables nobody declares, get their accessor next to the definition.
+	// Statics, and variables declared nowhere, get their accessor next to the definition.
 	plan.localDefine = plan.isStatic || declarationFiles.length === 0;
 	return plan;
 }
@@ -164,6 +195,7 @@ function headerLeftEmpty(index: CorpusIndex, plan: MigrationPlan, header: string
 	const part = index.parts.find((p) => p.file === header);
 	if (!part) return false;
 	const migrated = plan.modules.filter((m) => !m.skip);
+	if (migrated.some((m) => m.members.some((p) => !p.skip && p.declareInContainer && p.member.span.file === header))) return false;
 	const removedNames = new Set<string>();
 	for (const m of migrated) {
 		for (const n of [m.module.accessorMacro, m.module.modAlias, m.module.initMacro]) if (n) removedNames.add(n);
@@ -191,6 +223,23 @@ function headerLeftEmpty(index: CorpusIndex, plan: MigrationPlan, header: string
 
 function byNameHas(plan: MigrationPlan, name: string): boolean {
 	return plan.byName.has(name) && !plan.byName.get(name)!.skip;
+}
+
+/** Files a file includes, directly or through the headers it includes, that are in the tree. */
+export function includedFiles(index: CorpusIndex, plan: MigrationPlan, file: string): Set<string> {
+	const seen = new Set<string>();
+	const parts = new Map(index.parts.map((p) => [p.file, p]));
+	const visit = (f: string) => {
+		for (const inc of parts.get(f)?.includes ?? []) {
+			const target = resolveInclude(plan, f, inc.path, inc.system);
+			if (target && !seen.has(target)) {
+				seen.add(target);
+				visit(target);
+			}
+		}
+	};
+	visit(file);
+	return seen;
 }
 
 /** The tree file an #include names, if it is in the tree: relative to the includer first, then by path suffix. */
