@@ -18,6 +18,7 @@ interface MigrateFlags {
 	json?: boolean;
 	quiet?: boolean;
 	listTransforms?: boolean;
+	index?: string;
 }
 
 function out(s: string | Buffer): void {
@@ -40,9 +41,19 @@ async function runMigrate(paths: string[], flags: MigrateFlags): Promise<number>
 	}
 	const mode: Mode = flags.write ? 'write' : flags.check ? 'check' : 'dry-run';
 	const { migrate } = await import('./pipeline');
+	let index;
+	if (flags.index) {
+		try {
+			const { readSavedIndex } = await import('./index/saved');
+			index = await readSavedIndex(flags.index);
+		} catch (e) {
+			err(`vimage-migrate: --index ${flags.index}: ${(e as Error).message}`);
+			return 2;
+		}
+	}
 	let result;
 	try {
-		result = await migrate({ paths, mode, transforms: flags.transform, diffs: mode !== 'write' });
+		result = await migrate({ paths, mode, transforms: flags.transform, diffs: mode !== 'write', index });
 	} catch (e) {
 		if (e instanceof UnknownTransformError) {
 			err(`vimage-migrate: ${e.message}`);
@@ -154,6 +165,7 @@ export function buildProgram(): Command {
 		.option('--json', 'print one JSON report on stdout instead of diffs and summary')
 		.option('-q, --quiet', 'dry run: print the summary only, no diffs')
 		.option('--list-transforms', 'list the transforms and exit')
+		.option('--index <file>', 'a saved `scan --json` of the kernel tree an out-of-tree module was written against')
 		.action(async (paths: string[], flags: MigrateFlags) => {
 			process.exitCode = await runMigrate(paths, flags);
 		});

@@ -85,3 +85,45 @@ describe('vnet-define golden tree', () => {
 		expect(existsSync(path.join(dir, 'sys/netinet/vfoo.h'))).toBe(false);
 	});
 });
+
+describe('out-of-tree modules', () => {
+	const MODULE = {
+		'mod/vbaz.h': 'struct vnet_baz {\n\tint\t_baz_on;\n};\n#define\tVNET_BAZ(sym)\tVSYM(vnet_baz, sym)\n#define\tV_baz_on\tVNET_BAZ(baz_on)\n',
+		'mod/baz.c':
+			'#include <sys/param.h>\n\n#include <netinet/foo_var.h>\n#include "vbaz.h"\n\n#ifdef VIMAGE_GLOBALS\nstatic int\tbaz_on;\n#endif\n\n' +
+			'int\nbaz_check(void)\n{\n\n\treturn (V_baz_on && V_foo_enable && V_bogus);\n}\n',
+	};
+
+	async function moduleRun(withIndex: boolean) {
+		const dir = copyInput();
+		for (const [name, text] of Object.entries(MODULE)) {
+			const p = path.join(dir, name);
+			execFileSync('mkdir', ['-p', path.dirname(p)]);
+			writeFileSync(p, text);
+		}
+		const { scanSources } = await import('../src/index/scan');
+		const { discover } = await import('../src/fs/discover');
+		const found = await discover(['sys'], { cwd: dir });
+		const kernel = await scanSources(found.files.map((f) => ({ path: f.displayPath, read: async () => readFileSync(f.absPath) })));
+		const saved = JSON.parse(JSON.stringify(kernel));
+		return migrate({ paths: ['mod'], cwd: dir, transforms: TRANSFORMS, ...(withIndex ? { index: saved } : {}) });
+	}
+
+	it('migrates only the module\'s own container when given its tree alone', async () => {
+		const r = await moduleRun(false);
+		const baz = r.files.find((f) => f.path === 'mod/baz.c')!;
+		expect(baz.output).toContain('static VNET_DEFINE(int, baz_on);\n#define\tV_baz_on\tVNET(baz_on)\n');
+		expect(baz.output).toContain('V_foo_enable && V_bogus');
+		expect(r.files.find((f) => f.path === 'mod/vbaz.h')?.deleted).toBe(true);
+		expect(baz.diagnostics.map((d) => d.code)).not.toContain('vnet-define/unknown-accessor');
+	});
+
+	it('with --index, reports a V_ symbol that neither index knows', async () => {
+		const r = await moduleRun(true);
+		const baz = r.files.find((f) => f.path === 'mod/baz.c')!;
+		expect(baz.diagnostics.filter((d) => d.code === 'vnet-define/unknown-accessor').map((d) => d.message)).toEqual([
+			'V_bogus is neither defined in this tree nor in the saved index: left as it is',
+		]);
+		expect(baz.diagnostics.map((d) => d.code)).not.toContain('vnet-define/local-declaration');
+	});
+});

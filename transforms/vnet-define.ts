@@ -23,7 +23,7 @@ import type { Deletion } from '../src/edit/layout';
 import { indexFile } from '../src/index/scan';
 import type { CorpusIndex, FileIndex, GlobalDeclaration } from '../src/index/types';
 import { conditionsAt } from '../src/index/conditions';
-import { allConditionals, Conditional, joinTokens, tokenIndexAt } from '../src/lex/lexer';
+import { allConditionals, Conditional, Directive, joinTokens, tokenIndexAt } from '../src/lex/lexer';
 import { ParsedFile } from '../src/parse/parsed-file';
 import { accessorDefines, FRAMEWORK_HEADER, includedFiles, MemberPlan, MigrationPlan, migratedMembers, ModulePlan, planMigration, resolveInclude } from '../src/plan/members';
 import { lineEndOf } from '../src/source';
@@ -97,6 +97,7 @@ export function vnetDefine(file: ParsedFile, index: CorpusIndex): TransformResul
 	placedDefinitions(ctx);
 	accesses(ctx);
 	containerCleanup(ctx, plan.modules.filter((m) => !m.skip), index);
+	unknownAccessors(ctx);
 	visibility(ctx, plan);
 	includes(ctx, plan);
 	for (const [at, lines] of ctx.insertions) ctx.edits.push({ start: at, end: at, text: `${lines.join('\n')}\n`, rule: RULE });
@@ -155,8 +156,16 @@ function replaceStatement(ctx: FileContext, decls: GlobalDeclaration[]): { lines
 			const own: string[] = [];
 			if (p.typedef?.file === ctx.file.path) own.push(p.typedef.line);
 			own.push(defineLine(p, g.initializer));
-			lines.push(...wrapInConditions(ctx, p, g.statement.start, own));
 			for (const n of p.notes) ctx.report('note', 'vnet-define/plan', g.span.start, `${p.member.name}: ${n}`);
+			const later = laterMacroIn(ctx, g);
+			if (later) {
+				// The reference copy's initializer must follow every macro it uses.
+				insert(ctx, later.lineEnd, [...wrapInConditions(ctx, p, later.lineEnd, own), ...(p.localDefine ? accessorDefines([p.member.name]) : [])]);
+				ctx.report('note', 'vnet-define/moved-after-macro', g.span.start,
+					`${p.member.name}: its initializer uses ${later.tokens[0].text}, defined further down at line ${ctx.file.lines.line(later.start)}: the definition goes after it`);
+				continue;
+			}
+			lines.push(...wrapInConditions(ctx, p, g.statement.start, own));
 			if (g.initializer !== undefined) {
 				ctx.report('note', 'vnet-define/initializer-kept', g.span.start,
 					`${p.member.name}: the initializer of its non-VIMAGE definition (= ${g.initializer}) becomes the reference copy's, so VIMAGE kernels now start from it too`);
@@ -171,6 +180,21 @@ function replaceStatement(ctx: FileContext, decls: GlobalDeclaration[]): { lines
 		}
 	}
 	return { lines, accessors, unknown };
+}
+
+/** The last `#define`, after the declaration, of a macro its initializer uses. */
+function laterMacroIn(ctx: FileContext, g: GlobalDeclaration): Directive | undefined {
+	if (g.initializer === undefined) return undefined;
+	const toks = ctx.file.lexed.tokens;
+	const names = new Set<string>();
+	for (let k = tokenIndexAt(toks, g.span.start); k < toks.length && toks[k].end <= g.span.end; k++) {
+		if (toks[k].kind === 'ident') names.add(toks[k].text);
+	}
+	let found: Directive | undefined;
+	for (const d of ctx.file.lexed.directives) {
+		if (d.name === 'define' && d.start > g.statement.end && d.tokens[0] && names.has(d.tokens[0].text)) found = d;
+	}
+	return found;
 }
 
 function statementsOf(globals: GlobalDeclaration[]): GlobalDeclaration[][] {
@@ -302,6 +326,30 @@ function accesses(ctx: FileContext): void {
 		ctx.report('note', 'vnet-define/plain-use', u.span.start,
 			`${u.member} used by its plain name (valid only without VIMAGE): now V_${u.member}`);
 	}
+}
+
+/** With a saved kernel index (`--index`), a V_x that no index knows is reported. */
+function unknownAccessors(ctx: FileContext): void {
+	if (!ctx.index.external?.length) return;
+	const known = knownAccessors(ctx.index);
+	const toks = ctx.file.lexed.tokens;
+	for (const [name] of Object.entries(ctx.part!.accessorUses)) {
+		if (known.has(name)) continue;
+		const t = toks.find((x) => x.text === name);
+		ctx.report('warning', 'vnet-define/unknown-accessor', t?.start ?? 0,
+			`${name} is neither defined in this tree nor in the saved index: left as it is`);
+	}
+}
+
+const knownCache = new WeakMap<CorpusIndex, Set<string>>();
+function knownAccessors(index: CorpusIndex): Set<string> {
+	let s = knownCache.get(index);
+	if (!s) {
+		s = new Set<string>([...index.parts.flatMap((p) => p.accessorMacros.map((a) => a.name)), ...index.members.map((m) => `V_${m.name}`)]);
+		for (const p of index.parts) for (const d of p.definedMacros) if (d.startsWith('V_')) s.add(d);
+		knownCache.set(index, s);
+	}
+	return s;
 }
 
 /**

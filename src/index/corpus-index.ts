@@ -287,7 +287,7 @@ export function withPlainUses(index: CorpusIndex, uses: Array<{ member: string; 
 	index.diagnostics = index.diagnostics.filter((d) => d.code !== 'index/dead-member');
 	finishDeadness(index);
 	index.diagnostics.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0) || a.code.localeCompare(b.code)));
-	return { ...index, plainUses: sorted };
+	return { ...index, plainUses: sorted, ...(index.external ? { external: index.external } : {}) };
 }
 
 export function definitionSites(m: MemberInfo): GlobalDeclaration[] {

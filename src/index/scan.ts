@@ -58,7 +58,9 @@ export async function scanSources(sources: ScanSource[], options: ScanOptions = 
 	}
 	const saved = (options.saved ?? []).flatMap((i) => i.parts);
 	const ownFiles = new Set(parts.map((p) => p.file));
-	const merged = mergeIndex([...parts, ...saved.filter((p) => !ownFiles.has(p.file))], options);
+	const external = saved.filter((p) => !ownFiles.has(p.file));
+	const merged = mergeIndex([...parts, ...external], options);
+	if (external.length) merged.external = external.map((p) => p.file).sort();
 	const names = new Set(merged.members.map((m) => m.name));
 	const uses: Array<{ member: string; span: Span }> = [...(options.saved ?? []).flatMap((i) => i.plainUses)];
 	const partByFile = new Map(parts.map((p) => [p.file, p]));

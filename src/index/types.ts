@@ -305,5 +305,7 @@ export interface CorpusIndex {
 	parts: FileIndex[];
 	/** Uses of plain (non-V_) names of members in code, from the second pass. */
 	plainUses: Array<{ member: string; span: Span }>;
+	/** Files whose parts came from saved indexes (`--index`), not from the trees given. */
+	external?: string[];
 	diagnostics: IndexDiagnostic[];
 }
