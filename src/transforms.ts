@@ -4,10 +4,11 @@
  * (the pipeline checks).
  */
 import { transform as removeInitVnet } from '../transforms/remove-init-vnet';
+import { transform as sysctl } from '../transforms/sysctl';
 import { transform as vnetDefine } from '../transforms/vnet-define';
 import type { Transform } from './transform';
 
-export const TRANSFORMS: readonly Transform[] = [removeInitVnet, vnetDefine];
+export const TRANSFORMS: readonly Transform[] = [removeInitVnet, vnetDefine, sysctl];
 
 export class UnknownTransformError extends Error {}
 
