@@ -19,6 +19,8 @@ interface MigrateFlags {
 	quiet?: boolean;
 	listTransforms?: boolean;
 	index?: string;
+	explain?: boolean;
+	constructor?: string[];
 }
 
 function out(s: string | Buffer): void {
@@ -53,7 +55,16 @@ async function runMigrate(paths: string[], flags: MigrateFlags): Promise<number>
 	}
 	let result;
 	try {
-		result = await migrate({ paths, mode, transforms: flags.transform, diffs: mode !== 'write', index });
+		result = await migrate({
+			paths,
+			mode,
+			transforms: flags.transform,
+			diffs: mode !== 'write',
+			index,
+			explain: flags.explain ?? false,
+			// `constructor` is also every object's inherited property: read only an own one.
+			constructors: Object.hasOwn(flags, 'constructor') ? flags.constructor : undefined,
+		});
 	} catch (e) {
 		if (e instanceof UnknownTransformError) {
 			err(`vimage-migrate: ${e.message}`);
@@ -166,6 +177,8 @@ export function buildProgram(): Command {
 		.option('-q, --quiet', 'dry run: print the summary only, no diffs')
 		.option('--list-transforms', 'list the transforms and exit')
 		.option('--index <file>', 'a saved `scan --json` of the kernel tree an out-of-tree module was written against')
+		.option('--constructor <name>', 'also treat this function as a per-vnet constructor (repeatable)', collect)
+		.option('--explain', 'report the rule behind every decision (each moved or kept assignment, ...)')
 		.action(async (paths: string[], flags: MigrateFlags) => {
 			process.exitCode = await runMigrate(paths, flags);
 		});

@@ -15,7 +15,7 @@ import { hasAnyToken, scanSources } from './index/scan';
 import { ParsedFile } from './parse/parsed-file';
 import { yieldToEventLoop } from './parse/parser';
 import { decodeSource, encodeSource, isBinary } from './source';
-import type { Transform, TransformResult } from './transform';
+import type { RunContext, Transform, TransformResult } from './transform';
 import { composeEdits } from './edit/compose';
 import { resolveTransforms } from './transforms';
 
@@ -41,6 +41,8 @@ export interface MigrateOptions {
 	diffs?: boolean;
 	/** A saved index to merge with the one computed from the given files. */
 	index?: CorpusIndex;
+	/** Explain every decision a transform makes (`--explain`). */
+	explain?: boolean;
 	/** Functions to treat as per-vnet constructors besides those the index finds. */
 	constructors?: string[];
 	/** Called after each file, for progress display. */
@@ -120,9 +122,10 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
 		}
 	}
 
+	const context: RunContext = { transforms: new Set(transforms.map((t) => t.name)), explain: options.explain ?? false };
 	const results: FileResult[] = [];
 	for (const [k, source] of sources.entries()) {
-		const result = await processFile(source, transforms, tokens, index, mode, options.diffs ?? true, cwd);
+		const result = await processFile(source, transforms, tokens, index, context, mode, options.diffs ?? true, cwd);
 		results.push(result);
 		options.onFile?.(result, k + 1, sources.length);
 		await yieldToEventLoop();
@@ -157,6 +160,7 @@ async function processFile(
 	transforms: Transform[],
 	tokens: string[],
 	index: CorpusIndex,
+	context: RunContext,
 	mode: Mode,
 	withDiff: boolean,
 	cwd: string,
@@ -183,7 +187,7 @@ async function processFile(
 	for (const t of transforms) {
 		if (!hasAnyToken(text, t.tokens)) continue;
 		try {
-			const r = t.run(file, index);
+			const r = t.run(file, index, context);
 			results.push(r);
 			diagnostics.push(...r.diagnostics);
 		} catch (e) {

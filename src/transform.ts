@@ -22,6 +22,14 @@ export interface TransformResult {
 	diagnostics: Diagnostic[];
 }
 
+/** What a transform may know of the run it is part of. */
+export interface RunContext {
+	/** Names of the transforms applied in this run. */
+	transforms: ReadonlySet<string>;
+	/** Explain every decision (`--explain`), not only the ones to review. */
+	explain?: boolean;
+}
+
 export interface Transform {
 	name: string;
 	description: string;
@@ -31,5 +39,5 @@ export interface Transform {
 	usesIndex?: boolean;
 	/** Not applied by the default run until complete; available with --transform. */
 	experimental?: boolean;
-	run(file: ParsedFile, index: CorpusIndex): TransformResult;
+	run(file: ParsedFile, index: CorpusIndex, context?: RunContext): TransformResult;
 }

@@ -4,11 +4,12 @@
  * (the pipeline checks).
  */
 import { transform as removeInitVnet } from '../transforms/remove-init-vnet';
+import { transform as staticInit } from '../transforms/static-init';
 import { transform as sysctl } from '../transforms/sysctl';
 import { transform as vnetDefine } from '../transforms/vnet-define';
 import type { Transform } from './transform';
 
-export const TRANSFORMS: readonly Transform[] = [removeInitVnet, vnetDefine, sysctl];
+export const TRANSFORMS: readonly Transform[] = [removeInitVnet, vnetDefine, sysctl, staticInit];
 
 export class UnknownTransformError extends Error {}
 

@@ -27,7 +27,8 @@ import { allConditionals, Conditional, Directive, joinTokens, tokenIndexAt } fro
 import { ParsedFile } from '../src/parse/parsed-file';
 import { accessorDefines, FRAMEWORK_HEADER, includedFiles, MemberPlan, MigrationPlan, migratedMembers, ModulePlan, planMigration, resolveInclude } from '../src/plan/members';
 import { lineEndOf } from '../src/source';
-import type { Transform, TransformResult } from '../src/transform';
+import type { RunContext, Transform, TransformResult } from '../src/transform';
+import { InitDecision, planInitializers } from '../src/plan/initializers';
 
 export const RULE = 'vnet-define';
 
@@ -40,6 +41,7 @@ interface FileContext {
 	members: Map<string, MemberPlan>;
 	/** Members of modules the plan does not migrate. */
 	skipped: Set<string>;
+	initializers?: Map<string, InitDecision>;
 	edits: Edit[];
 	deletions: Deletion[];
 	/** Text to insert at an offset; several insertions at one point become one edit. */
@@ -66,7 +68,7 @@ function partOf(index: CorpusIndex, file: string): FileIndex | undefined {
 	return m.get(file);
 }
 
-export function vnetDefine(file: ParsedFile, index: CorpusIndex): TransformResult {
+export function vnetDefine(file: ParsedFile, index: CorpusIndex, context?: RunContext): TransformResult {
 	const diagnostics: Diagnostic[] = [];
 	const report: Report = (severity, code, offset, message) => {
 		diagnostics.push({ severity, code, message, file: file.path, ...file.position(offset), rule: RULE });
@@ -74,7 +76,9 @@ export function vnetDefine(file: ParsedFile, index: CorpusIndex): TransformResul
 	const plan = planMigration(index);
 	const members = new Map(migratedMembers(plan).map((p) => [p.member.name, p]));
 	const skipped = new Set(plan.modules.filter((m) => m.skip).flatMap((m) => m.members.map((p) => p.member.name)));
-	const ctx: FileContext = { file, index, part: partOf(index, file.path), members, skipped, edits: [], deletions: [], insertions: new Map(), report };
+	// With static-init in the run, definitions carry the initializers it moves out of constructors.
+	const initializers = context?.transforms.has('static-init') ? planInitializers(index, plan) : undefined;
+	const ctx: FileContext = { file, index, part: partOf(index, file.path), members, skipped, initializers, edits: [], deletions: [], insertions: new Map(), report };
 	if (!ctx.part) return { edits: [], diagnostics };
 	if (plan.deletedHeaders.has(file.path)) {
 		return { edits: [], diagnostics, deleteFile: 'a container header that the migration leaves empty' };
@@ -120,7 +124,8 @@ function vimageGlobalsArms(c: Conditional): { defined: number[]; undefined: numb
 	return { defined, undefined: undef };
 }
 
-function defineLine(p: MemberPlan, initializer: string | undefined): string {
+function defineLine(p: MemberPlan, initializer: string | undefined, ctx?: FileContext): string {
+	initializer ??= ctx?.initializers?.get(p.member.name)?.initializer;
 	return `${p.isStatic ? 'static ' : ''}VNET_DEFINE(${p.defineType}, ${p.nameWithBounds})${initializer !== undefined ? ` = ${initializer}` : ''};`;
 }
 
@@ -155,7 +160,7 @@ function replaceStatement(ctx: FileContext, decls: GlobalDeclaration[]): { lines
 			if (p.site !== g) continue; // a duplicate definition goes
 			const own: string[] = [];
 			if (p.typedef?.file === ctx.file.path) own.push(p.typedef.line);
-			own.push(defineLine(p, g.initializer));
+			own.push(defineLine(p, g.initializer, ctx));
 			for (const n of p.notes) ctx.report('note', 'vnet-define/plan', g.span.start, `${p.member.name}: ${n}`);
 			const later = laterMacroIn(ctx, g);
 			if (later) {
@@ -304,7 +309,7 @@ function placedDefinitions(ctx: FileContext): void {
 	for (const p of placed) {
 		const own: string[] = [];
 		if (p.typedef?.file === ctx.file.path) own.push(p.typedef.line);
-		own.push(defineLine(p, undefined));
+		own.push(defineLine(p, undefined, ctx));
 		lines.push(...wrapInConditions(ctx, p, at, own));
 		ctx.report('note', 'vnet-define/placed', at, `${p.member.name}: ${p.notes.join('; ')}`);
 	}

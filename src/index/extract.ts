@@ -579,13 +579,12 @@ const LOOP_OR_BRANCH: Record<string, string> = {
 	case_statement: 'case',
 };
 
-/** Control flow between a statement and `top` (exclusive), innermost first; #if arms inside the function count too. */
+/** Control flow between a statement and `top` (exclusive), innermost first (#if arms are recorded as conditions). */
 function controlFlow(stmt: SyntaxNode, top: SyntaxNode): string | undefined {
 	const parts: string[] = [];
 	for (let n = stmt.parent; n && n.id !== top.id; n = n.parent) {
 		const what = LOOP_OR_BRANCH[n.type];
 		if (what) parts.push(what);
-		else if (n.type.startsWith('preproc_')) parts.push('#if arm');
 	}
 	return parts.length ? `inside ${parts.join(' in ')}` : undefined;
 }
@@ -656,12 +655,9 @@ function assignmentsIn(file: ParsedFile, spans: Spans, scope: SyntaxNode, top: S
 		if (!target || target.type !== 'identifier' || !target.text.startsWith('V_')) continue;
 		const variable = target.text.slice(2);
 		const verdict = classifyConstant(right);
-		let preceded = false;
+		let usesBefore = 0;
 		for (let k = tokenIndexAt(toks, top.startIndex); k < toks.length && toks[k].start < stmt.startIndex; k++) {
-			if (toks[k].text === target.text) {
-				preceded = true;
-				break;
-			}
+			if (toks[k].text === target.text) usesBefore++;
 		}
 		const operatorNode = a.childForFieldName('operator') ?? a.child(1);
 		const conditional = controlFlow(stmt, top);
@@ -675,7 +671,8 @@ function assignmentsIn(file: ParsedFile, spans: Spans, scope: SyntaxNode, top: S
 			...(verdict.reason ? { constantNote: verdict.reason } : verdict.names.length ? { constantNote: `assumes constants: ${verdict.names.join(', ')}` } : {}),
 			...(conditional ? { conditional } : {}),
 			conditions: relativeConditions(conditionsAt(file.text, file.lexed, stmt.startIndex), scopeConditions),
-			precededByUse: preceded,
+			precededByUse: usesBefore > 0,
+			usesBefore,
 			order: order++,
 			statement: spans.node(stmt),
 		});

@@ -146,6 +146,8 @@ export interface Assignment {
 	conditions: Condition[];
 	/** Whether V_x was used earlier in the same function. */
 	precededByUse: boolean;
+	/** How many times V_x appears earlier in the same function (or MOD_LOAD case). */
+	usesBefore: number;
 	/** Index among the function's top-level statements. */
 	order: number;
 	statement: Span;

@@ -1,0 +1,77 @@
+/*
+ * static-init on a golden file whose constructors hold every shape the
+ * rules distinguish: moves (constants, zero, NULL, a designated initializer,
+ * a called init function, MOD_LOAD and SYSINIT constants as deliberate
+ * changes) and every reason to keep a statement.
+ */
+import { cpSync, mkdtempSync, readFileSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { migrate } from '../src';
+import { removeTree } from './helpers/run';
+
+const FIXTURE = path.join(__dirname, 'fixtures/static-init');
+const TRANSFORMS = ['remove-init-vnet', 'vnet-define', 'sysctl', 'static-init'];
+const dirs: string[] = [];
+afterAll(() => dirs.forEach(removeTree));
+
+function copyInput(): string {
+	const dir = mkdtempSync(path.join(tmpdir(), 'static-init-'));
+	cpSync(path.join(FIXTURE, 'input'), dir, { recursive: true });
+	dirs.push(dir);
+	return dir;
+}
+
+describe('static-init golden file', () => {
+	it('moves what provably keeps each vnet\'s initial state and matches expected/', async () => {
+		const dir = copyInput();
+		const r = await migrate({ paths: ['.'], cwd: dir, mode: 'write', transforms: TRANSFORMS });
+		expect(r.exitCode).toBe(0);
+		expect(readFileSync(path.join(dir, 'qux.c'), 'latin1')).toBe(readFileSync(path.join(FIXTURE, 'expected/qux.c'), 'latin1'));
+	});
+
+	it('explains every decision with its rule', async () => {
+		const r = await migrate({ paths: ['.'], cwd: copyInput(), transforms: TRANSFORMS, explain: true });
+		const decisions = r.files.flatMap((f) => f.diagnostics)
+			.filter((d) => d.code === 'static-init/moved' || d.code === 'static-init/kept')
+			.map((d) => `${d.line} ${d.code.slice('static-init/'.length)}: ${d.message.replace(/^.*?: (moved into its definition|kept: )/, '$1')}`);
+		expect(decisions).toEqual([
+			'35 moved: moved into its definition (constant, unconditional, first use in qux_init (called-from-iattach))',
+			'43 moved: moved into its definition (constant, unconditional, first use in vnet_qux_iattach (iattach))',
+			'44 moved: moved into its definition (constant, unconditional, first use in vnet_qux_iattach (iattach); zero, so no initializer is written (storage starts zeroed))',
+			'45 moved: moved into its definition (constant, unconditional, first use in vnet_qux_iattach (iattach); zero, so no initializer is written (storage starts zeroed))',
+			'46 moved: moved into its definition (constant, unconditional, first use in vnet_qux_iattach (iattach), into a designated initializer)',
+			'47 moved: moved into its definition (constant, unconditional, first use in vnet_qux_iattach (iattach), into a designated initializer)',
+			'48 kept: kept: not a constant: calls a function (uma_zcreate)',
+			'49 kept: kept: not a constant: reads a variable (hz)',
+			'51 kept: kept: conditional (inside if)',
+			'53 kept: kept: after another use of the variable in its constructor',
+			'55 kept: kept: not a constant: reads a variable (i)',
+			'56 kept: kept: an array element',
+			'58 kept: kept: a struct field outside the leading group of constant field assignments',
+			'59 moved: moved into its definition (constant, unconditional, first use in vnet_qux_iattach (iattach))',
+			'60 kept: kept: after another use of the variable in its constructor',
+			'61 kept: kept: a compound assignment (+=)',
+			'62 kept: kept: not a constant: reads another virtualized variable (V_qux_ttl)',
+			'63 kept: kept: assigned in several constructors (vnet_qux_iattach, qux_boot): their order is not provable',
+			'64 moved: moved into its definition (constant, unconditional, first use in vnet_qux_iattach (iattach))',
+			'82 moved: moved into its definition (constant, unconditional, first use in qux_modevent (mod-load))',
+			'97 moved: moved into its definition (constant, unconditional, first use in qux_boot (sysinit))',
+		]);
+		const warnings = r.files.flatMap((f) => f.diagnostics).filter((d) => d.rule === 'static-init' && d.severity === 'warning').map((d) => `${d.line} ${d.code}`);
+		expect(warnings).toEqual(['82 static-init/behaviour-change', '83 static-init/first-vnet-only', '97 static-init/behaviour-change', '98 static-init/first-vnet-only']);
+	});
+
+	it('does nothing without vnet-define, which writes the initializers', async () => {
+		const r = await migrate({ paths: ['.'], cwd: copyInput(), transforms: ['static-init'] });
+		expect(r.totals.changed).toBe(0);
+	});
+
+	it('changes nothing on a second run', async () => {
+		const dir = copyInput();
+		await migrate({ paths: ['.'], cwd: dir, mode: 'write', transforms: TRANSFORMS });
+		const again = await migrate({ paths: ['.'], cwd: dir, mode: 'check', transforms: TRANSFORMS });
+		expect(again.totals.changed).toBe(0);
+	});
+});
