@@ -20,6 +20,7 @@ interface MigrateFlags {
 	listTransforms?: boolean;
 	index?: string;
 	explain?: boolean;
+	verify?: boolean;
 	constructor?: string[];
 }
 
@@ -62,6 +63,7 @@ async function runMigrate(paths: string[], flags: MigrateFlags): Promise<number>
 			diffs: mode !== 'write',
 			index,
 			explain: flags.explain ?? false,
+			verify: flags.verify ?? false,
 			// `constructor` is also every object's inherited property: read only an own one.
 			constructors: Object.hasOwn(flags, 'constructor') ? flags.constructor : undefined,
 		});
@@ -80,7 +82,7 @@ async function runMigrate(paths: string[], flags: MigrateFlags): Promise<number>
 	const stdoutColours = pc.createColors(Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);
 	const stderrColours = pc.createColors(Boolean(process.stderr.isTTY) && !process.env.NO_COLOR);
 	const { colourDiff } = await import('./print/diff');
-	const { formatDiagnostics, formatSummary } = await import('./print/summary');
+	const { formatDiagnostics, formatSummary, formatVerification } = await import('./print/summary');
 	for (const f of result.files) {
 		if (f.status !== 'changed') continue;
 		if (mode === 'dry-run' && f.diff && !flags.quiet) {
@@ -94,6 +96,7 @@ async function runMigrate(paths: string[], flags: MigrateFlags): Promise<number>
 	}
 	for (const line of formatDiagnostics(result, stderrColours)) err(line);
 	for (const line of formatSummary(result, stderrColours)) err(line);
+	if (result.verification) for (const line of formatVerification(result.verification, stderrColours)) err(line);
 	return result.exitCode;
 }
 
@@ -179,6 +182,7 @@ export function buildProgram(): Command {
 		.option('--index <file>', 'a saved `scan --json` of the kernel tree an out-of-tree module was written against')
 		.option('--constructor <name>', 'also treat this function as a per-vnet constructor (repeatable)', collect)
 		.option('--explain', 'report the rule behind every decision (each moved or kept assignment, ...)')
+		.option('--verify', 'check the migrated result against the old tree (before anything is written); exit 1 if it fails')
 		.action(async (paths: string[], flags: MigrateFlags) => {
 			process.exitCode = await runMigrate(paths, flags);
 		});

@@ -12,6 +12,7 @@ import { describeFsError, discover, displayPathFor } from './fs/discover';
 import { fileChangedSince, isReadOnly, writeAtomically } from './fs/write';
 import type { CorpusIndex } from './index/corpus-index';
 import { hasAnyToken, scanSources } from './index/scan';
+import { verifyIndexes, VerifyResult } from './verify/verify';
 import { ParsedFile } from './parse/parsed-file';
 import { yieldToEventLoop } from './parse/parser';
 import { decodeSource, encodeSource, isBinary } from './source';
@@ -41,6 +42,8 @@ export interface MigrateOptions {
 	diffs?: boolean;
 	/** A saved index to merge with the one computed from the given files. */
 	index?: CorpusIndex;
+	/** Verify the migrated result against the old tree before anything is written (`--verify`). */
+	verify?: boolean;
 	/** Explain every decision a transform makes (`--explain`). */
 	explain?: boolean;
 	/** Functions to treat as per-vnet constructors besides those the index finds. */
@@ -85,7 +88,9 @@ export interface MigrationResult {
 	/** Problems not tied to one file's content (a missing path, ...). */
 	diagnostics: Diagnostic[];
 	totals: Totals;
-	/** 0: all good; 1: some file failed, or --check found changes. */
+	/** With `verify`: the verdict on the migrated tree. */
+	verification?: VerifyResult;
+	/** 0: all good; 1: some file failed, --check found changes, or verification failed. */
 	exitCode: number;
 }
 
@@ -133,13 +138,25 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
 
 	const totals = summarize(results, runDiagnostics);
 	const wouldChange = mode === 'check' && totals.changed > 0;
+	let verification: VerifyResult | undefined;
+	if (options.verify) {
+		// The migrated tree as it would be written: outputs where changed, deleted files gone.
+		const migrated = results
+			.filter((r) => !r.deleted && r.status !== 'failed')
+			.map((r) => {
+				const source = sources.find((s) => s.path === r.path)!;
+				return { path: r.path, read: async () => (r.output !== undefined ? Buffer.from(r.output, 'latin1') : source.read()) };
+			});
+		verification = verifyIndexes(index, await scanSources(migrated));
+	}
 	return {
 		mode,
 		transforms: transforms.map((t) => t.name),
 		files: results,
 		diagnostics: runDiagnostics,
 		totals,
-		exitCode: totals.failed > 0 || runDiagnostics.some((d) => d.severity === 'error') || wouldChange ? 1 : 0,
+		...(verification ? { verification } : {}),
+		exitCode: totals.failed > 0 || runDiagnostics.some((d) => d.severity === 'error') || wouldChange || (verification && !verification.ok) ? 1 : 0,
 	};
 }
 

@@ -127,32 +127,8 @@ export function mergeIndex(partsIn: FileIndex[], options: MergeOptions = {}): Co
 		}
 	}
 
-	// Constructors: iattach functions, the functions they call, SYSINITs, MOD_LOAD/UNLOAD cases, named ones.
 	const fnByName = new Map(functions.map((f) => [f.name, f]));
-	const roles = new Map<string, { kind: ConstructorKind; via?: string }>();
-	for (const mi of modinfos) {
-		const iattach = mi.fields.vmi_iattach?.value.replace(/^&/, '');
-		if (!iattach) continue;
-		roles.set(iattach, { kind: 'iattach', via: mi.name });
-		for (const callee of fnByName.get(iattach)?.calls ?? []) {
-			if (fnByName.has(callee) && !roles.has(callee)) roles.set(callee, { kind: 'called-from-iattach', via: iattach });
-		}
-	}
-	for (const pi of parts.flatMap((p) => p.protocolInits)) {
-		if (!roles.has(pi.name)) roles.set(pi.name, { kind: 'pr-init', via: 'pr_init' });
-	}
-	for (const s of parts.flatMap((p) => p.sysinits)) {
-		if (s.name === 'SYSINIT' && s.args[3] && !roles.has(s.args[3])) roles.set(s.args[3], { kind: 'sysinit', via: s.args[0] });
-	}
-	for (const n of options.constructors ?? []) if (!roles.has(n)) roles.set(n, { kind: 'named' });
-	const constructors: Constructor[] = [];
-	for (const body of parts.flatMap((p) => p.constructorBodies)) {
-		if (body.kind === 'mod-load' || body.kind === 'mod-unload') constructors.push(body);
-		else {
-			const role = roles.get(body.function);
-			if (role) constructors.push({ ...body, kind: role.kind, ...(role.via ? { via: role.via } : {}) });
-		}
-	}
+	const constructors = constructorsOf(parts, options.constructors ?? []);
 	for (const n of options.constructors ?? []) {
 		if (!fnByName.has(n)) report('warning', 'index/no-constructor', undefined, `--constructor ${n}: no such function in the tree`, '(options)');
 	}
@@ -253,6 +229,42 @@ export function mergeIndex(partsIn: FileIndex[], options: MergeOptions = {}): Co
 function sizeofStruct(value: string | undefined): string {
 	const prefix = 'sizeof(struct ';
 	return value?.startsWith(prefix) && value.endsWith(')') ? value.slice(prefix.length, -1) : '';
+}
+
+/**
+ * The per-vnet (and run-once) constructors of a tree with their V_
+ * assignments: vmi_iattach functions and the functions they call at top
+ * level, protosw pr_init functions, SYSINIT functions, MOD_LOAD/MOD_UNLOAD
+ * cases, and functions the user names.
+ */
+export function constructorsOf(parts: FileIndex[], named: string[]): Constructor[] {
+	const functions = parts.flatMap((p) => p.functions);
+	const fnByName = new Map(functions.map((f) => [f.name, f]));
+	const roles = new Map<string, { kind: ConstructorKind; via?: string }>();
+	for (const mi of parts.flatMap((p) => p.modinfos)) {
+		const iattach = mi.fields.vmi_iattach?.value.replace(/^&/, '');
+		if (!iattach) continue;
+		roles.set(iattach, { kind: 'iattach', via: mi.name });
+		for (const callee of fnByName.get(iattach)?.calls ?? []) {
+			if (fnByName.has(callee) && !roles.has(callee)) roles.set(callee, { kind: 'called-from-iattach', via: iattach });
+		}
+	}
+	for (const pi of parts.flatMap((p) => p.protocolInits)) {
+		if (!roles.has(pi.name)) roles.set(pi.name, { kind: 'pr-init', via: 'pr_init' });
+	}
+	for (const s of parts.flatMap((p) => p.sysinits)) {
+		if (s.name === 'SYSINIT' && s.args[3] && !roles.has(s.args[3])) roles.set(s.args[3], { kind: 'sysinit', via: s.args[0] });
+	}
+	for (const n of named) if (!roles.has(n)) roles.set(n, { kind: 'named' });
+	const constructors: Constructor[] = [];
+	for (const body of parts.flatMap((p) => p.constructorBodies)) {
+		if (body.kind === 'mod-load' || body.kind === 'mod-unload') constructors.push(body);
+		else {
+			const role = roles.get(body.function);
+			if (role) constructors.push({ ...body, kind: role.kind, ...(role.via ? { via: role.via } : {}) });
+		}
+	}
+	return constructors;
 }
 
 /** ALL_CAPS names a value relies on: defined somewhere in the tree, or only assumed constant. */

@@ -34,17 +34,20 @@ import type {
 	SymmapTable,
 	SysctlSite,
 	ValueMacro,
+	VnetDefinition,
 } from './types';
 
 /** Macro names of the framework that look like container accessors but are not. */
-const FRAMEWORK_VNET_MACROS = new Set([
-	'VNET_DEFINE', 'VNET_DECLARE', 'VNET_FOREACH', 'VNET_LIST_RLOCK', 'VNET_LIST_RUNLOCK', 'VNET_LIST_WLOCK',
+const FRAMEWORK_VNET_MACROS = new Set([ 'VNET_FOREACH', 'VNET_LIST_RLOCK', 'VNET_LIST_RUNLOCK', 'VNET_LIST_WLOCK',
 	'VNET_LIST_WUNLOCK', 'VNET_ITERATOR_DECL', 'VNET_SYMMAP', 'VNET_SYMMAP_END', 'VNET_NAME', 'VNET_VNET',
 	'VNET_VNET_PTR', 'VNET_PTR', 'VNET_GET', 'VNET_SET', 'VNET_VNET_GET', 'VNET_VNET_SET', 'VNET_ASSERT',
 	'VNET_SYSCTL_ARG', 'VNET_SYSINIT', 'VNET_SYSUNINIT', 'VNET_MOD_DECLARE', 'VNET_MOD_DECLARE_STATELESS',
 ]);
 
 const SYSCTL_HANDLER_ARG = 8;
+
+/** The old framework's subsystem selectors (SYSCTL_V_*'s first argument), not accessors. */
+const SUBSYSTEM_SELECTORS = new Set(['V_NET', 'V_PROCG', 'V_CPU', 'V_GLOBAL']);
 
 export class Spans {
 	constructor(private readonly file: ParsedFile) {}
@@ -77,6 +80,7 @@ export function emptyFileIndex(file: string): FileIndex {
 		symmaps: [],
 		ctasserts: [],
 		fallbackRefs: [],
+		vnetDefinitions: [],
 		includes: [],
 		accessorUses: {},
 		unparsed: [],
@@ -204,7 +208,7 @@ function scanCodeTokens(file: ParsedFile, idx: FileIndex, spans: Spans): void {
 		const t = toks[i];
 		if (t.kind !== 'ident') continue;
 		const next = toks[i + 1];
-		if (t.text.startsWith('V_') && !t.text.startsWith('V_MOD_')) {
+		if (t.text.startsWith('V_') && !t.text.startsWith('V_MOD_') && !SUBSYSTEM_SELECTORS.has(t.text)) {
 			idx.accessorUses[t.text] = (idx.accessorUses[t.text] ?? 0) + 1;
 			continue;
 		}
@@ -254,10 +258,12 @@ function scanCodeTokens(file: ParsedFile, idx: FileIndex, spans: Spans): void {
 		const span = spans.at(t.start, toks[close].end);
 		if (t.text === 'VSYM' && args.length === 2) {
 			idx.directAccesses.push({ kind: 'vsym', member: joinTokens(args[1]), via: joinTokens(args[0]), span, text: file.text.slice(span.start, span.end) });
-		} else if (/^VNET_[A-Z0-9_]+$/.test(t.text) && !FRAMEWORK_VNET_MACROS.has(t.text) && !t.text.startsWith('VNET_MOD_') && args.length === 1 && args[0].length === 1 && args[0][0].kind === 'ident') {
+		} else if (/^VNET_[A-Z0-9_]+$/.test(t.text) && !FRAMEWORK_VNET_MACROS.has(t.text) && t.text !== 'VNET_DEFINE' && t.text !== 'VNET_DECLARE' && !t.text.startsWith('VNET_MOD_') && args.length === 1 && args[0].length === 1 && args[0][0].kind === 'ident') {
 			idx.directAccesses.push({ kind: 'accessor-macro', member: args[0][0].text, via: t.text, span, text: file.text.slice(span.start, span.end) });
 		} else if (/^SYSCTL_V_[A-Z]+$/.test(t.text)) {
 			idx.sysctls.push(sysctlSite(file, t, args, span, spans));
+		} else if ((t.text === 'VNET_DEFINE' || t.text === 'VNET_DECLARE') && args.length === 2) {
+			idx.vnetDefinitions.push(vnetDefinition(file, toks, i, close, args, spans));
 		} else if (t.text === 'VIMAGE_CTASSERT') {
 			idx.ctasserts.push({ name: t.text, args: args.map((a) => joinTokens(a)), span: withSemicolon(toks, close, span, spans) });
 		} else if (t.text === 'vnet_mod_register' || t.text === 'vnet_mod_register_multi') {
@@ -267,6 +273,50 @@ function scanCodeTokens(file: ParsedFile, idx: FileIndex, spans: Spans): void {
 		}
 	}
 	scanSymmaps(file, idx, spans);
+}
+
+/** `[static] VNET_DEFINE(type, name[bounds]) [= initializer];` read from its tokens. */
+function vnetDefinition(file: ParsedFile, toks: Token[], i: number, close: number, args: Token[][], spans: Spans): VnetDefinition {
+	const nameToks = args[1];
+	const bounds: string[] = [];
+	for (let k = 1; k < nameToks.length; k++) {
+		if (nameToks[k].text !== '[') continue;
+		let depth = 0;
+		let e = k;
+		for (; e < nameToks.length; e++) {
+			if (nameToks[e].text === '[') depth++;
+			else if (nameToks[e].text === ']' && --depth === 0) break;
+		}
+		bounds.push(joinTokens(nameToks, k + 1, e));
+		k = e;
+	}
+	let end = close;
+	let initializer: string | undefined;
+	if (toks[close + 1]?.text === '=') {
+		let depth = 0;
+		let e = close + 2;
+		for (; e < toks.length; e++) {
+			const x = toks[e].text;
+			if (x === '{' || x === '(') depth++;
+			else if (x === '}' || x === ')') depth--;
+			else if (x === ';' && depth === 0) break;
+		}
+		initializer = codeText(file.lexed, toks[close + 2].start, toks[e - 1].end);
+		end = e - 1;
+	}
+	if (toks[end + 1]?.text === ';') end++;
+	const isStatic = toks[i - 1]?.text === 'static';
+	const start = isStatic ? toks[i - 1].start : toks[i].start;
+	return {
+		macro: toks[i].text as 'VNET_DEFINE' | 'VNET_DECLARE',
+		name: nameToks[0]?.text ?? '',
+		type: args[0].length ? codeText(file.lexed, args[0][0].start, args[0][args[0].length - 1].end) : '',
+		bounds,
+		isStatic,
+		...(initializer !== undefined ? { initializer } : {}),
+		conditions: conditionsAt(file.text, file.lexed, start),
+		span: spans.at(start, toks[end].end),
+	};
 }
 
 function withSemicolon(toks: Token[], close: number, span: Span, spans: Spans): Span {

@@ -209,6 +209,18 @@ export interface SymmapTable {
 	span: Span;
 }
 
+export interface VnetDefinition {
+	macro: 'VNET_DEFINE' | 'VNET_DECLARE';
+	name: string;
+	/** The type argument as written (normalized spacing). */
+	type: string;
+	bounds: string[];
+	isStatic: boolean;
+	initializer?: string;
+	conditions: Condition[];
+	span: Span;
+}
+
 export interface IncludeSite {
 	path: string;
 	system: boolean;
@@ -245,6 +257,8 @@ export interface FileIndex {
 	ctasserts: CallSite[];
 	/** Identifiers `<symbol>_0` that look like container fallbacks (`vnet_inet_0`). */
 	fallbackRefs: MacroSite[];
+	/** New design: `VNET_DEFINE(type, name) [= init];` and `VNET_DECLARE(type, name);` at file scope. */
+	vnetDefinitions: VnetDefinition[];
 	includes: IncludeSite[];
 	/**
 	 * What the file holds at file scope besides includes, include guards,

@@ -13,6 +13,7 @@ export function toJsonReport(result: MigrationResult, version: string): unknown 
 		exitCode: result.exitCode,
 		totals: result.totals,
 		diagnostics: result.diagnostics,
+		...(result.verification ? { verification: result.verification } : {}),
 		files: result.files.map((f) => ({
 			path: f.path,
 			status: f.status,

@@ -2,6 +2,7 @@
 import type { Colors } from 'picocolors/types';
 import { Diagnostic, formatDiagnostic } from '../diagnostics';
 import type { MigrationResult } from '../pipeline';
+import type { VerifyResult } from '../verify/verify';
 
 function colourDiagnostic(d: Diagnostic, c: Colors): string {
 	const text = formatDiagnostic(d);
@@ -28,5 +29,19 @@ export function formatSummary(result: MigrationResult, c: Colors): string[] {
 		`diagnostics: ${t.errors} errors, ${t.warnings} warnings (sites left unchanged), ${t.notes} notes (assumptions to review)`,
 	];
 	if (result.mode === 'check' && t.changed > 0) lines.push(c.yellow(`check: ${t.changed} file(s) would change`));
+	return lines;
+}
+
+export function formatVerification(v: VerifyResult, c: Colors): string[] {
+	const lines: string[] = [];
+	for (const f of v.findings) {
+		const where = f.file ? `${f.file}${f.line ? `:${f.line}` : ''}: ` : '';
+		const text = `${where}${f.severity}: ${f.message} [${f.code}]`;
+		lines.push(f.severity === 'error' ? c.red(text) : f.severity === 'warning' ? c.yellow(text) : c.dim(text));
+	}
+	for (const b of v.behaviourChanges) lines.push(c.yellow(`deliberate behaviour change: ${b}`));
+	const errors = v.findings.filter((f) => f.severity === 'error').length;
+	lines.push(c.bold(`verify: ${v.ok ? c.green('PASS') : c.red('FAIL')}: ${v.checked.members} live members, ${v.checked.definitions} VNET_DEFINEs, ` +
+		`${v.checked.accessorUses} V_ uses, ${v.checked.variables} initial states compared; ${errors} errors, ${v.behaviourChanges.length} deliberate behaviour changes`));
 	return lines;
 }

@@ -1,0 +1,243 @@
+/*
+ * verify: proof, from an old tree's index and a migrated tree's index, that
+ * nothing was lost (allocator-model.md §3, vimage-migration.md §4):
+ *   - completeness: every live container member has exactly one
+ *     VNET_DEFINE, of the same type (modulo the documented spellings:
+ *     a typedef for a function pointer, a tag for an anonymous queue head);
+ *   - resolution: every V_x used sees `#define V_x VNET(x)` and a
+ *     declaration or definition of x, in the file or a header it includes;
+ *   - no old-design construct remains;
+ *   - initial state: for each variable, the value a new vnet starts with
+ *     (old: zero, then its constructors; new: the static initializer, then
+ *     the constructors left) is equal, with assignments that are not
+ *     constants compared symbolically; a MOD_LOAD/SYSINIT constant made a
+ *     static initializer is listed as the deliberate change it is.
+ * Sizes, layout and module-space fit come from the allocator model
+ * (src/model) once types are laid out from the tree (not yet: reported).
+ */
+import { canonicalType } from '../index/ctypes';
+import { constructorsOf } from '../index/corpus-index';
+import type { Assignment, ConstructorKind, CorpusIndex, FileIndex, MemberInfo, VnetDefinition } from '../index/types';
+
+export type FindingSeverity = 'error' | 'warning' | 'note';
+
+export interface Finding {
+	severity: FindingSeverity;
+	code: string;
+	message: string;
+	variable?: string;
+	file?: string;
+	line?: number;
+}
+
+export interface VerifyResult {
+	ok: boolean;
+	checked: { members: number; definitions: number; accessorUses: number; variables: number };
+	findings: Finding[];
+	behaviourChanges: string[];
+}
+
+const PER_VNET: ReadonlySet<ConstructorKind> = new Set(['iattach', 'called-from-iattach', 'pr-init', 'named']);
+const ONCE: ReadonlySet<ConstructorKind> = new Set(['mod-load', 'sysinit']);
+
+type Placed = Assignment & { kind: ConstructorKind; constructor: string };
+
+/** The type spellings the migration may use for a member, canonicalized. */
+function acceptedTypes(m: MemberInfo): Set<string> {
+	const bounds = m.type.bounds.map((b) => `[${b}]`).join('');
+	const out = new Set([canonicalType(m.type)]);
+	if (m.type.functionPointer) out.add(`${m.name}_t *${bounds}`);
+	const q = m.type.queueMacro;
+	if (q && q.tag === null) {
+		out.add(`struct ${m.name}_head ${bounds}`.trim());
+		out.add(`${q.macro}(${m.name}_head, ${q.element}) ${bounds}`.trim());
+	}
+	return out;
+}
+
+function definitionType(d: VnetDefinition): string {
+	const bounds = d.bounds.map((b) => `[${b}]`).join('');
+	// Same canonical form as the index uses for members: specifier, stars, bounds.
+	const stars = d.type.match(/\*+\s*$/)?.[0].replace(/\s/g, '') ?? '';
+	const spec = d.type.replace(/\*+\s*$/, '').trim();
+	return canonicalType({ text: d.type, specifier: spec, qualifiers: [], pointers: stars.length, bounds: d.bounds, ...queueOf(spec) }).replace(/\s+$/, '') || `${d.type}${bounds}`;
+}
+
+function queueOf(spec: string): { queueMacro?: { macro: string; tag: string | null; element: string } } {
+	const open = spec.indexOf('(');
+	if (open < 0 || !spec.endsWith(')') || !/_(HEAD|ENTRY)$/.test(spec.slice(0, open))) return {};
+	const [tag, element] = spec.slice(open + 1, -1).split(',').map((x) => x.trim());
+	return { queueMacro: { macro: spec.slice(0, open), tag: tag || null, element: element ?? '' } };
+}
+
+/** A variable's state after a sequence of assignments, as comparable text. */
+function simulate(initial: string, assignments: Placed[], unconditional: ReadonlySet<string> = new Set()): string {
+	let whole = initial;
+	const fields = new Map<string, string>();
+	if (whole.startsWith('{') && whole.endsWith('}')) {
+		for (const part of whole.slice(1, -1).split(',')) {
+			const [k, ...v] = part.split('=');
+			if (k.trim().startsWith('.')) fields.set(k.trim().slice(1), v.join('=').trim());
+		}
+		whole = '0';
+	}
+	const history: string[] = [];
+	for (const a of assignments) {
+		// Under the same #if as the variable's definition counts as unconditional.
+		const definite = a.constant && !a.conditional && a.conditions.every((c) => unconditional.has(c.expr)) && a.operator === '=';
+		if (a.index !== undefined || !definite) {
+			const target = `${a.field ? `.${a.field}` : ''}${a.index !== undefined ? `[${a.index}]` : ''}`;
+			history.push(`${a.conditional || a.conditions.length ? 'maybe ' : ''}${target ? `${target} ` : ''}${a.operator} ${a.value}`);
+			continue;
+		}
+		if (a.field) fields.set(a.field, a.value);
+		else {
+			whole = a.value;
+			fields.clear();
+			history.length = 0;
+		}
+	}
+	const base = fields.size ? `{ ${[...fields].map(([k, v]) => `.${k} = ${v}`).join(', ')} }` : whole;
+	const normal = base === 'NULL' || base === '0L' || base === '0U' ? '0' : base;
+	return history.length ? `${normal}, then ${history.join('; ')}` : normal;
+}
+
+function ordered(list: Placed[]): Placed[] {
+	return [...list].sort((a, b) => (a.constructor < b.constructor ? -1 : a.constructor > b.constructor ? 1 : a.order - b.order));
+}
+
+function assignmentsByVariable(index: CorpusIndex): Map<string, Placed[]> {
+	const out = new Map<string, Placed[]>();
+	for (const c of constructorsOf(index.parts, [])) {
+		for (const a of c.assignments) {
+			const list = out.get(a.variable) ?? [];
+			list.push({ ...a, kind: c.kind, constructor: c.function });
+			out.set(a.variable, list);
+		}
+	}
+	return out;
+}
+
+function includedFrom(parts: Map<string, FileIndex>, files: string[], file: string): Set<string> {
+	const seen = new Set<string>([file]);
+	const stack = [file];
+	while (stack.length) {
+		const f = stack.pop()!;
+		for (const inc of parts.get(f)?.includes ?? []) {
+			const dir = f.includes('/') ? f.slice(0, f.lastIndexOf('/') + 1) : '';
+			const target = (!inc.system && files.includes(`${dir}${inc.path}`)) ? `${dir}${inc.path}` : files.find((x) => x === inc.path || x.endsWith(`/${inc.path}`));
+			if (target && !seen.has(target)) {
+				seen.add(target);
+				stack.push(target);
+			}
+		}
+	}
+	return seen;
+}
+
+export function verifyIndexes(oldIndex: CorpusIndex, newIndex: CorpusIndex): VerifyResult {
+	const findings: Finding[] = [];
+	const behaviourChanges: string[] = [];
+	const add = (f: Finding) => findings.push(f);
+	const defs = newIndex.parts.flatMap((p) => p.vnetDefinitions);
+	const definitions = defs.filter((d) => d.macro === 'VNET_DEFINE');
+
+	// Completeness and types.
+	const live = oldIndex.members.filter((m) => !m.dead);
+	for (const m of oldIndex.members.filter((x) => x.dead)) {
+		if (!definitions.some((d) => d.name === m.name)) add({ severity: 'note', code: 'verify/dead-dropped', variable: m.name, message: `dead member ${m.name} has no VNET_DEFINE (dropped, as documented)` });
+	}
+	for (const m of live) {
+		const mine = definitions.filter((d) => d.name === m.name);
+		if (mine.length === 0) {
+			add({ severity: 'error', code: 'verify/missing-definition', variable: m.name, file: m.span.file, line: m.span.line, message: `${m.name} (member of struct ${m.containerTag}) has no VNET_DEFINE in the migrated tree` });
+			continue;
+		}
+		if (mine.length > 1) {
+			add({ severity: 'error', code: 'verify/duplicate-definition', variable: m.name, file: mine[1].span.file, line: mine[1].span.line,
+				message: `${m.name} has ${mine.length} VNET_DEFINEs: ${mine.map((d) => `${d.span.file}:${d.span.line}`).join(', ')}` });
+		}
+		const accepted = acceptedTypes(m);
+		for (const d of mine) {
+			const got = definitionType(d);
+			if (!accepted.has(got)) {
+				add({ severity: 'error', code: 'verify/type-changed', variable: m.name, file: d.span.file, line: d.span.line,
+					message: `${m.name} is defined as \`${d.type}${d.bounds.map((b) => `[${b}]`).join('')}\`, but the member was \`${m.type.text}${m.type.bounds.map((b) => `[${b}]`).join('')}\`` });
+			}
+		}
+	}
+	const oldNames = new Set(oldIndex.members.map((m) => m.name));
+	for (const d of definitions) {
+		if (!oldNames.has(d.name)) add({ severity: 'note', code: 'verify/new-variable', variable: d.name, file: d.span.file, line: d.span.line, message: `${d.name} is defined with VNET_DEFINE but was no container member` });
+	}
+
+	// Every V_x used resolves to `#define V_x VNET(x)` and a declaration, visible to the file.
+	const parts = new Map(newIndex.parts.map((p) => [p.file, p]));
+	let accessorUses = 0;
+	for (const part of newIndex.parts) {
+		const visible = includedFrom(parts, newIndex.files, part.file);
+		const seenParts = [...visible].map((f) => parts.get(f)).filter((p): p is FileIndex => Boolean(p));
+		for (const [name, count] of Object.entries(part.accessorUses)) {
+			accessorUses += count;
+			const variable = name.slice(2);
+			const defined = seenParts.some((p) => p.accessorMacros.some((a) => a.name === name && a.via === 'VNET' && a.member === variable));
+			const declared = seenParts.some((p) => p.vnetDefinitions.some((d) => d.name === variable));
+			if (defined && declared) continue;
+			const was = oldNames.has(variable);
+			add({ severity: was ? 'error' : 'warning', code: 'verify/unresolved-accessor', variable, file: part.file,
+				message: `${name} is used in ${part.file} but ${!defined ? `no #define ${name} VNET(${variable})` : `no VNET_DECLARE/VNET_DEFINE of ${variable}`} is visible there` +
+					(was ? '' : ' (not a member of the old tree either: a kernel symbol from another tree?)') });
+		}
+	}
+
+	// Nothing of the old design remains.
+	for (const p of newIndex.parts) {
+		const old = (code: string, line: number, what: string) => add({ severity: 'error', code: 'verify/old-construct', file: p.file, line, message: `${what} remains (${code})` });
+		for (const c of p.containers) if (oldIndex.modules.some((m) => m.containerTag === c.tag)) old('container', c.span.line, `container struct ${c.tag}`);
+		for (const s of p.sysctls) old('sysctl', s.span.line, s.macro);
+		for (const d of p.directAccesses) old('direct access', d.span.line, d.text);
+		for (const t of p.symmaps) old('symmap', t.span.line, `symbol map ${t.name}`);
+		for (const c of p.ctasserts) old('size guard', c.span.line, 'VIMAGE_CTASSERT');
+		for (const m of p.initMacros) old('init macro', m.span.line, `#define ${m.name}`);
+		for (const mi of p.modinfos) {
+			for (const f of ['vmi_size', 'vmi_symmap']) if (mi.fields[f]) old('modinfo', mi.fields[f].span.line, `.${f} in ${mi.name}`);
+		}
+		for (const g of p.globals) if (g.vimageGlobals) old('VIMAGE_GLOBALS', g.span.line, `VIMAGE_GLOBALS declaration of ${g.name}`);
+	}
+
+	// Initial state of every variable in a new vnet.
+	const oldAssign = assignmentsByVariable(oldIndex);
+	const newAssign = assignmentsByVariable(newIndex);
+	let variables = 0;
+	for (const m of live) {
+		const def = definitions.find((d) => d.name === m.name);
+		if (!def) continue;
+		variables++;
+		const before = ordered(oldAssign.get(m.name) ?? []);
+		const after = ordered(newAssign.get(m.name) ?? []);
+		const perVnet = (list: Placed[]) => list.filter((a) => PER_VNET.has(a.kind));
+		const firstVnet = (list: Placed[]) => list.filter((a) => PER_VNET.has(a.kind) || ONCE.has(a.kind));
+		const init = def.initializer ?? '0';
+		const same = new Set([...def.conditions, ...m.conditions].map((c) => c.expr));
+		const oldOthers = simulate('0', perVnet(before), same);
+		const newOthers = simulate(init, perVnet(after), same);
+		const oldFirst = simulate('0', firstVnet(before), same);
+		const newFirst = simulate(init, firstVnet(after), same);
+		if (oldOthers === newOthers && oldFirst === newFirst) continue;
+		const once = before.find((a) => ONCE.has(a.kind) && a.constant && simulate('0', [a]) === init);
+		if (once && oldFirst === newFirst) {
+			behaviourChanges.push(`${m.name}: ${once.constructor} (${once.kind}) set it to ${once.value} for the vnet current at load; every vnet now starts with it`);
+			continue;
+		}
+		add({ severity: 'error', code: 'verify/initial-value', variable: m.name, file: def.span.file, line: def.span.line,
+			message: `${m.name} starts as ${newOthers} in a new vnet, but the old code gave ${oldOthers}` + (oldFirst !== newFirst ? ` (first vnet: ${newFirst} vs ${oldFirst})` : '') });
+	}
+	add({ severity: 'note', code: 'verify/layout-unchecked', message: 'sizes and module-space fit are not checked yet (types are not laid out from the tree)' });
+
+	return {
+		ok: !findings.some((f) => f.severity === 'error'),
+		checked: { members: live.length, definitions: definitions.length, accessorUses, variables },
+		findings,
+		behaviourChanges,
+	};
+}
