@@ -145,6 +145,36 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
 	return found.problems.length > 0 ? 1 : 0;
 }
 
+async function runVerify(oldRoot: string, newRoot: string, flags: { json?: boolean }): Promise<number> {
+	const { promises: fs } = await import('fs');
+	const path = await import('path');
+	const { discover } = await import('./fs/discover');
+	const { scanSources } = await import('./index/scan');
+	const { verifyIndexes } = await import('./verify/verify');
+	const indexOf = async (root: string) => {
+		const abs = path.resolve(root);
+		// Paths relative to each root, so the two trees' files pair up.
+		const found = await discover(['.'], { cwd: abs });
+		for (const p of found.problems) err(`${root}: error: ${p.message}`);
+		return scanSources(found.files.map((f) => ({ path: f.displayPath, read: () => fs.readFile(f.absPath) })));
+	};
+	for (const root of [oldRoot, newRoot]) {
+		const st = await fs.stat(root).catch(() => undefined);
+		if (!st?.isDirectory()) {
+			err(`vimage-migrate verify: ${root} is not a directory`);
+			return 2;
+		}
+	}
+	const result = verifyIndexes(await indexOf(oldRoot), await indexOf(newRoot));
+	if (flags.json) out(`${JSON.stringify(result, null, 2)}\n`);
+	else {
+		const { formatVerification } = await import('./print/summary');
+		const colours = pc.createColors(Boolean(process.stderr.isTTY) && !process.env.NO_COLOR);
+		for (const line of formatVerification(result, colours)) err(line);
+	}
+	return result.ok ? 0 : 1;
+}
+
 function collect(value: string, previous: string[] = []): string[] {
 	return [...previous, ...value.split(',').filter(Boolean)];
 }
@@ -196,6 +226,15 @@ export function buildProgram(): Command {
 		.option('--constructor <name>', 'also treat this function as a per-vnet constructor (repeatable)', collect)
 		.action(async (paths: string[], flags: ScanFlags) => {
 			process.exitCode = await runScan(paths, flags);
+		});
+	program
+		.command('verify')
+		.description('prove a migrated tree keeps every virtualized variable of the old one: definitions, types, accessors, initial values')
+		.argument('<old>', 'the tree before migration')
+		.argument('<new>', 'the migrated tree')
+		.option('--json', 'print the verdict as JSON')
+		.action(async (oldRoot: string, newRoot: string, flags: { json?: boolean }) => {
+			process.exitCode = await runVerify(oldRoot, newRoot, flags);
 		});
 	return program;
 }

@@ -69,3 +69,18 @@ describe('verify', () => {
 		expect(errors(r)).toEqual(['verify/old-construct']);
 	});
 });
+
+describe('verify on the command line', () => {
+	it('exits 0 on a good migration and 1, naming the variable, on a bad one', async () => {
+		const { runCli, tempTree, removeTree } = await import('./helpers/run');
+		const good = runCli(['verify', path.join(FIXTURE, 'input'), path.join(FIXTURE, 'expected')], FIXTURE);
+		expect(good.status).toBe(0);
+		expect(good.stderr.toString()).toMatch(/verify: PASS: 20 live members/);
+		const broken = tempTree({ 'qux.c': read('expected', 'qux.c').replace('static VNET_DEFINE(int, qux_mtu) = QUX_MTU;', 'static VNET_DEFINE(int, qux_mtu);') });
+		const bad = runCli(['verify', path.join(FIXTURE, 'input'), broken], FIXTURE);
+		removeTree(broken);
+		expect(bad.status).toBe(1);
+		expect(bad.stderr.toString()).toMatch(/error: qux_mtu starts as 0 in a new vnet, but the old code gave QUX_MTU \[verify\/initial-value\]/);
+		expect(runCli(['verify', path.join(FIXTURE, 'input'), '/no/such/dir'], FIXTURE).status).toBe(2);
+	});
+});
