@@ -25,7 +25,7 @@ import type { CorpusIndex, FileIndex, GlobalDeclaration } from '../src/index/typ
 import { conditionsAt } from '../src/index/conditions';
 import { allConditionals, Conditional, Directive, joinTokens, tokenIndexAt } from '../src/lex/lexer';
 import { ParsedFile } from '../src/parse/parsed-file';
-import { accessorDefines, FRAMEWORK_HEADER, includedFiles, MemberPlan, MigrationPlan, migratedMembers, ModulePlan, planMigration, resolveInclude } from '../src/plan/members';
+import { accessorDefines, FRAMEWORK_HEADER, includedFiles, includeSpelling, MemberPlan, MigrationPlan, migratedMembers, ModulePlan, planMigration, resolveInclude } from '../src/plan/members';
 import { lineEndOf } from '../src/source';
 import type { RunContext, Transform, TransformResult } from '../src/transform';
 import { InitDecision, planInitializers } from '../src/plan/initializers';
@@ -223,6 +223,18 @@ function resolveVimageGlobals(ctx: FileContext, c: Conditional, handled: Set<str
 	// Everything in the defined arms must be declarations we understand.
 	const inArm = (g: GlobalDeclaration, k: number) => g.statement.start >= c.arms[k].start && g.statement.end <= c.arms[k].end;
 	const plans: Array<{ stmt: GlobalDeclaration[]; lines: string[]; accessors: string[] }> = [];
+	// Code rather than declarations (e.g. `#ifndef VIMAGE_GLOBALS` vnet_mod_register() `#else`
+	// a direct constructor call `#endif` in a function): unifdef -UVIMAGE_GLOBALS.
+	if (arms.defined.every((k) => !part!.globals.some((g) => inArm(g, k)))) {
+		for (const k of arms.defined) {
+			const arm = c.arms[k];
+			if (arm.end > arm.start) ctx.deletions.push({ start: arm.start, end: arm.end, rule: RULE });
+		}
+		for (const arm of c.arms) ctx.deletions.push(wholeLines(file.text, arm.directive.start, arm.directive.end));
+		ctx.deletions.push(wholeLines(file.text, c.endif!.start, c.endif!.end));
+		ctx.report('note', 'vnet-define/unifdef', c.arms[0].directive.start, 'VIMAGE_GLOBALS resolved as undefined (as unifdef -UVIMAGE_GLOBALS would)');
+		return;
+	}
 	for (const k of arms.defined) {
 		const arm = c.arms[k];
 		const globals = part!.globals.filter((g) => inArm(g, k));
@@ -359,8 +371,11 @@ function knownAccessors(index: CorpusIndex): Set<string> {
 
 /**
  * Every file that uses V_x must see a declaration and `#define V_x VNET(x)`:
- * its own definition, or a header it includes (directly or not). Where
- * none is visible, the file gets a local declaration, reported.
+ * its own definition, or a header it includes (directly or not; a deleted
+ * container header no longer counts). Where none is visible, the file gets
+ * an `#include` of the header that declares it, as the tree spells it
+ * elsewhere, placed in its directory's group; failing that, a local
+ * declaration. Both are reported.
  */
 function visibility(ctx: FileContext, plan: MigrationPlan): void {
 	const { file } = ctx;
@@ -374,15 +389,43 @@ function visibility(ctx: FileContext, plan: MigrationPlan): void {
 		missing.push(p);
 	}
 	if (missing.length === 0) return;
-	const lines: string[] = [];
+	const local: MemberPlan[] = [];
+	const headers = new Map<string, { path: string; names: string[] }>();
 	for (const p of missing) {
+		const header = p.declarationFiles.find((f) => f.endsWith('.h') && !plan.deletedHeaders.has(f));
+		const spelling = header ? includeSpelling(ctx.index, plan, header) : undefined;
+		if (header && spelling) {
+			const entry = headers.get(header) ?? { path: spelling.path, names: [] };
+			entry.names.push(`V_${p.member.name}`);
+			headers.set(header, entry);
+		} else local.push(p);
+	}
+	for (const { path, names } of headers.values()) {
+		insert(ctx, includePosition(ctx, path), [`#include <${path}>`], true);
+		ctx.report('note', 'vnet-define/include-added', 0, `#include <${path}> added: it declares ${names.join(', ')}, which this file used through a container header`);
+	}
+	if (local.length === 0) return;
+	const lines: string[] = [];
+	for (const p of local) {
 		const own = p.typedef && p.typedef.file !== file.path ? [p.typedef.line, declareLine(p)] : [declareLine(p)];
 		lines.push(...wrapInConditions(ctx, p, 0, own));
 		ctx.report('note', 'vnet-define/local-declaration', 0,
 			`V_${p.member.name} is used here but no header this file includes declares it: declared locally`);
 	}
-	lines.push(...accessorDefines(missing.map((p) => p.member.name)));
+	lines.push(...accessorDefines(local.map((p) => p.member.name)));
 	insert(ctx, ctx.definitionsEnd ?? afterIncludes(ctx), ctx.definitionsEnd === undefined ? ['', ...lines] : lines);
+}
+
+/** Where `#include <path>` goes: in path order within its directory's group, else after the last include. */
+function includePosition(ctx: FileContext, path: string): number {
+	const { file, part } = ctx;
+	const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/') + 1) : '';
+	const top = part!.includes.filter((i) => i.system && conditionsAt(file.text, file.lexed, i.span.start).length === 0);
+	const group = top.filter((i) => dir !== '' && i.path.startsWith(dir) && !i.path.slice(dir.length).includes('/'));
+	const before = group.find((i) => i.path > path);
+	if (before) return lineStartOfOffset(file.text, before.span.start);
+	const last = group[group.length - 1] ?? top[top.length - 1];
+	return last ? lineEndOf(file.text, last.span.end) : afterIncludes(ctx);
 }
 
 function afterIncludes(ctx: FileContext): number {

@@ -661,7 +661,17 @@ function scanFunction(file: ParsedFile, idx: FileIndex, spans: Spans, fn: Syntax
 	idx.functions.push({ name, span: spans.node(fn), calls, accessors: [...accessors].sort(), modEvents: modCases.length > 0 });
 	if (accessors.size === 0) return;
 
-	const all = assignmentsIn(file, spans, body, body);
+	// Statements in other #if arms are visible only in other parse variants: take them all.
+	const byStatement = new Map<number, Assignment>();
+	for (const v of file.variants.parsed()) {
+		let other: SyntaxNode | null = v.tree.rootNode.descendantForIndex(fn.startIndex);
+		while (other && !(other.type === 'function_definition' && other.startIndex === fn.startIndex)) other = other.parent;
+		const otherBody = other?.childForFieldName('body');
+		if (!otherBody || insideError(otherBody)) continue;
+		for (const a of assignmentsIn(file, spans, otherBody, otherBody)) if (!byStatement.has(a.statement.start)) byStatement.set(a.statement.start, a);
+	}
+	for (const a of assignmentsIn(file, spans, body, body)) byStatement.set(a.statement.start, a);
+	const all = [...byStatement.values()].sort((a, b) => a.statement.start - b.statement.start).map((a, k) => ({ ...a, order: k }));
 	const inCases = new Set<number>();
 	for (const c of modCases) {
 		const kind = c.childForFieldName('value')?.text === 'MOD_LOAD' ? 'mod-load' : 'mod-unload';

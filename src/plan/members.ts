@@ -232,7 +232,8 @@ export function includedFiles(index: CorpusIndex, plan: MigrationPlan, file: str
 	const visit = (f: string) => {
 		for (const inc of parts.get(f)?.includes ?? []) {
 			const target = resolveInclude(plan, f, inc.path, inc.system);
-			if (target && !seen.has(target)) {
+			// A deleted container header no longer brings in what it included.
+			if (target && !seen.has(target) && !plan.deletedHeaders.has(target)) {
 				seen.add(target);
 				visit(target);
 			}
@@ -240,6 +241,16 @@ export function includedFiles(index: CorpusIndex, plan: MigrationPlan, file: str
 	};
 	visit(file);
 	return seen;
+}
+
+/** How the tree spells an #include of `file` (`<netinet/ip_var.h>`), from an existing one. */
+export function includeSpelling(index: CorpusIndex, plan: MigrationPlan, file: string): { path: string; system: boolean } | undefined {
+	for (const p of index.parts) {
+		for (const inc of p.includes) {
+			if (inc.system && resolveInclude(plan, p.file, inc.path, inc.system) === file) return { path: inc.path, system: true };
+		}
+	}
+	return undefined;
 }
 
 /** The tree file an #include names, if it is in the tree: relative to the includer first, then by path suffix. */
