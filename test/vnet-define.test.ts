@@ -56,6 +56,7 @@ describe('vnet-define golden tree', () => {
 			'sys/netinet/foo.c:17 vnet-define/initializer-kept',
 			'sys/netinet/foo.c:20 vnet-define/plan',
 			'sys/netinet/foo.c:69 vnet-define/plain-use',
+			'sys/netinet/foo.c:73 vnet-define/container-reference',
 			'sys/netinet/foo_output.c:5 vnet-define/include-added',
 			'sys/netinet/foo_output.c:8 vnet-define/plan',
 			'sys/netinet/foo_output.c:9 vnet-define/extern-removed',

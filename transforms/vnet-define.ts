@@ -537,6 +537,18 @@ function containerCleanup(ctx: FileContext, migratedModules: ModulePlan[], index
 				p?.dead ? `${a.name}: accessor of dead member ${a.member}, removed with it` : `${a.name} names ${a.member}, which is no member: removed with its container`);
 		}
 	}
+	// Other uses of a removed container's type cannot be migrated mechanically.
+	const removedSpans = [
+		...part!.modinfos.flatMap((mi) => ['vmi_size', 'vmi_symmap'].map((f) => mi.fields[f]?.span).filter(Boolean)),
+		...part!.ctasserts.map((c) => c.span),
+		...part!.directAccesses.map((d) => d.span),
+		...part!.globals.filter((g) => modules.some((m) => g.name === `${m.containerSymbol}_0`)).map((g) => g.statement),
+	] as Array<{ start: number; end: number }>;
+	for (const r of part!.structRefs) {
+		if (!tags.has(r.name) || removedSpans.some((x) => r.span.start >= x.start && r.span.end <= x.end)) continue;
+		ctx.report('warning', 'vnet-define/container-reference', r.span.start,
+			`struct ${r.name} is used here, but the migration removes it: rewrite this use by hand (e.g. VNET_VNET(vnet, x) for another vnet's copy)`);
+	}
 	const fallbacks = new Set(modules.map((m) => `${m.containerSymbol}_0`));
 	for (const g of part!.globals) {
 		if (fallbacks.has(g.name)) ctx.deletions.push({ start: g.statement.start, end: g.statement.end, rule: RULE });

@@ -80,6 +80,7 @@ export function emptyFileIndex(file: string): FileIndex {
 		symmaps: [],
 		ctasserts: [],
 		fallbackRefs: [],
+		structRefs: [],
 		vnetDefinitions: [],
 		includes: [],
 		accessorUses: {},
@@ -238,6 +239,10 @@ function scanCodeTokens(file: ParsedFile, idx: FileIndex, spans: Spans): void {
 				text: file.text.slice(t.start, member.end),
 			});
 			i += 2;
+			continue;
+		}
+		if (t.text.startsWith('vnet_') && toks[i - 1]?.text === 'struct' && next?.text !== '{') {
+			idx.structRefs.push({ name: t.text, span: spans.at(toks[i - 1].start, t.end) });
 			continue;
 		}
 		if (t.text === 'mod_data' && toks[i - 1]?.text === '->') {

@@ -257,6 +257,8 @@ export interface FileIndex {
 	ctasserts: CallSite[];
 	/** Identifiers `<symbol>_0` that look like container fallbacks (`vnet_inet_0`). */
 	fallbackRefs: MacroSite[];
+	/** `struct vnet_<mod>` used as a type (not its definition): the name is the tag. */
+	structRefs: MacroSite[];
 	/** New design: `VNET_DEFINE(type, name) [= init];` and `VNET_DECLARE(type, name);` at file scope. */
 	vnetDefinitions: VnetDefinition[];
 	includes: IncludeSite[];
