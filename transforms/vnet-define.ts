@@ -537,11 +537,16 @@ function containerCleanup(ctx: FileContext, migratedModules: ModulePlan[], index
 				p?.dead ? `${a.name}: accessor of dead member ${a.member}, removed with it` : `${a.name} names ${a.member}, which is no member: removed with its container`);
 		}
 	}
+	// Local pointers to another vnet's container go once their uses are VNET_VNET().
+	for (const cp of part!.containerPointers) {
+		if (tags.has(cp.tag)) for (const st of cp.statements) ctx.deletions.push({ start: st.start, end: st.end, rule: RULE });
+	}
 	// Other uses of a removed container's type cannot be migrated mechanically.
 	const removedSpans = [
 		...part!.modinfos.flatMap((mi) => ['vmi_size', 'vmi_symmap'].map((f) => mi.fields[f]?.span).filter(Boolean)),
 		...part!.ctasserts.map((c) => c.span),
 		...part!.directAccesses.map((d) => d.span),
+		...part!.containerPointers.filter((cp) => tags.has(cp.tag)).flatMap((cp) => cp.statements),
 		...part!.globals.filter((g) => modules.some((m) => g.name === `${m.containerSymbol}_0`)).map((g) => g.statement),
 	] as Array<{ start: number; end: number }>;
 	for (const r of part!.structRefs) {

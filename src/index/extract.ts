@@ -80,6 +80,7 @@ export function emptyFileIndex(file: string): FileIndex {
 		symmaps: [],
 		ctasserts: [],
 		fallbackRefs: [],
+		containerPointers: [],
 		structRefs: [],
 		vnetDefinitions: [],
 		includes: [],
@@ -94,8 +95,14 @@ export function scanFile(file: ParsedFile): FileIndex {
 	const idx = emptyFileIndex(file.path);
 	const spans = new Spans(file);
 	scanDirectives(file, idx, spans);
-	scanCodeTokens(file, idx, spans);
+	const pendingPointers: number[] = [];
+	scanCodeTokens(file, idx, spans, pendingPointers);
 	scanTree(file, idx, spans);
+	for (const i of pendingPointers) {
+		if (!containerPointer(file, idx, spans, i)) {
+			diag(idx, file, 'warning', 'index/other-vnet-shape', file.lexed.tokens[i].start, 'access to another vnet\'s container in an unrecognized form');
+		}
+	}
 	sortFileIndex(idx);
 	return idx;
 }
@@ -203,7 +210,7 @@ function scanDirectives(file: ParsedFile, idx: FileIndex, spans: Spans): void {
 	}
 }
 
-function scanCodeTokens(file: ParsedFile, idx: FileIndex, spans: Spans): void {
+function scanCodeTokens(file: ParsedFile, idx: FileIndex, spans: Spans, pendingPointers: number[]): void {
 	const toks = file.lexed.tokens;
 	for (let i = 0; i < toks.length; i++) {
 		const t = toks[i];
@@ -248,7 +255,7 @@ function scanCodeTokens(file: ParsedFile, idx: FileIndex, spans: Spans): void {
 		if (t.text === 'mod_data' && toks[i - 1]?.text === '->') {
 			const access = otherVnetAccess(file, toks, i, spans);
 			if (access) idx.directAccesses.push(access);
-			else diag(idx, file, 'warning', 'index/other-vnet-shape', t.start, 'access to another vnet\'s container in an unrecognized form');
+			else pendingPointers.push(i);
 			continue;
 		}
 		if (next?.text !== '(') continue;
@@ -363,6 +370,61 @@ function otherVnetAccess(file: ParsedFile, toks: Token[], i: number, spans: Span
 		span: spans.at(toks[open].start, member.end),
 		text: file.text.slice(toks[open].start, member.end),
 	};
+}
+
+/**
+ * `P = E->mod_data[ID];` where P is a local `struct vnet_x *` whose only
+ * other uses, all after it in the same function, are `P->_member`.
+ */
+function containerPointer(file: ParsedFile, idx: FileIndex, spans: Spans, i: number): boolean {
+	const toks = file.lexed.tokens;
+	const fn = idx.functions.find((f) => f.span.start <= toks[i].start && toks[i].end <= f.span.end);
+	if (!fn) return false;
+	// Backwards: `P = E ->` (E a plain identifier chain).
+	let k = i - 2;
+	while (k > 0 && (toks[k].kind === 'ident' || toks[k].text === '->' || toks[k].text === '.')) k--;
+	if (toks[k]?.text !== '=' || toks[k - 1]?.kind !== 'ident') return false;
+	const pointer = toks[k - 1].text;
+	const vnet = joinTokens(toks, k + 1, i - 1);
+	// Forwards: `[ID] ;`
+	let j = i + 1;
+	if (toks[j]?.text !== '[') return false;
+	while (j < toks.length && toks[j].text !== ']') j++;
+	if (toks[j + 1]?.text !== ';') return false;
+	const assignEnd = toks[j + 1].end;
+	const first = tokenIndexAt(toks, fn.span.start);
+	let declaration: Span | undefined;
+	let tag = '';
+	const uses: Array<{ member: string; start: number; end: number }> = [];
+	let assignStart = toks[k - 1].start;
+	for (let m = first; m < toks.length && toks[m].end <= fn.span.end; m++) {
+		if (toks[m].text !== pointer || toks[m].kind !== 'ident') continue;
+		if (m === k - 1) continue;
+		// `struct vnet_x *P;` or `struct vnet_x *P = E->mod_data[ID];`
+		if (toks[m - 1]?.text === '*' && toks[m - 3]?.text === 'struct' && toks[m - 2]?.text.startsWith('vnet_') && !declaration) {
+			tag = toks[m - 2].text;
+			if (toks[m + 1]?.text === ';' && toks[m - 4]?.text !== ',') {
+				declaration = spans.at(toks[m - 3].start, toks[m + 1].end);
+				continue;
+			}
+			if (toks[m + 1]?.text === '=' && m + 1 === k) {
+				assignStart = toks[m - 3].start;
+				continue;
+			}
+			return false;
+		}
+		if (toks[m + 1]?.text === '->' && toks[m + 2]?.text.startsWith('_') && toks[m].start > toks[i].start) {
+			uses.push({ member: toks[m + 2].text.slice(1), start: toks[m].start, end: toks[m + 2].end });
+			continue;
+		}
+		return false;
+	}
+	if (!tag || uses.length === 0) return false;
+	idx.containerPointers.push({ pointer, tag, vnet, statements: [...(declaration ? [declaration] : []), spans.at(assignStart, assignEnd)] });
+	for (const u of uses) {
+		idx.directAccesses.push({ kind: 'other-vnet', member: u.member, via: tag, vnet, span: spans.at(u.start, u.end), text: file.text.slice(u.start, u.end) });
+	}
+	return true;
 }
 
 function sysctlSite(file: ParsedFile, t: Token, args: Token[][], span: Span, spans: Spans): SysctlSite {

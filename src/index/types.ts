@@ -257,6 +257,12 @@ export interface FileIndex {
 	ctasserts: CallSite[];
 	/** Identifiers `<symbol>_0` that look like container fallbacks (`vnet_inet_0`). */
 	fallbackRefs: MacroSite[];
+	/**
+	 * A local pointer to another vnet's container (`vt = vnet->mod_data[ID];`
+	 * then `vt->_x`): its declaration and assignment, removed once each use
+	 * becomes `VNET_VNET(vnet, x)` (recorded as an `other-vnet` access).
+	 */
+	containerPointers: Array<{ pointer: string; tag: string; vnet: string; statements: Span[] }>;
 	/** `struct vnet_<mod>` used as a type (not its definition): the name is the tag. */
 	structRefs: MacroSite[];
 	/** New design: `VNET_DEFINE(type, name) [= init];` and `VNET_DECLARE(type, name);` at file scope. */

@@ -195,6 +195,7 @@ export function verifyIndexes(oldIndex: CorpusIndex, newIndex: CorpusIndex): Ver
 		const old = (code: string, line: number, what: string) => add({ severity: 'error', code: 'verify/old-construct', file: p.file, line, message: `${what} remains (${code})` });
 		for (const c of p.containers) if (oldIndex.modules.some((m) => m.containerTag === c.tag)) old('container', c.span.line, `container struct ${c.tag}`);
 		for (const r of p.structRefs) if (oldIndex.modules.some((m) => m.containerTag === r.name)) old('container type', r.span.line, `a use of struct ${r.name}`);
+		for (const cp of p.containerPointers) old('container pointer', cp.statements[0].line, `pointer ${cp.pointer} to another vnet's struct ${cp.tag}`);
 		for (const s of p.sysctls) old('sysctl', s.span.line, s.macro);
 		for (const d of p.directAccesses) old('direct access', d.span.line, d.text);
 		for (const t of p.symmaps) old('symmap', t.span.line, `symbol map ${t.name}`);
