@@ -23,7 +23,7 @@ import type { Deletion } from '../src/edit/layout';
 import { indexFile } from '../src/index/scan';
 import type { CorpusIndex, FileIndex, GlobalDeclaration } from '../src/index/types';
 import { conditionsAt } from '../src/index/conditions';
-import { allConditionals, Conditional, Directive, joinTokens, tokenIndexAt } from '../src/lex/lexer';
+import { allConditionals, Conditional, Directive, joinTokens, lex, tokenIndexAt } from '../src/lex/lexer';
 import { ParsedFile } from '../src/parse/parsed-file';
 import { accessorDefines, FRAMEWORK_HEADER, includedFiles, includeSpelling, MemberPlan, MigrationPlan, migratedMembers, ModulePlan, planMigration, resolveInclude } from '../src/plan/members';
 import { lineEndOf } from '../src/source';
@@ -162,7 +162,7 @@ function replaceStatement(ctx: FileContext, decls: GlobalDeclaration[]): { lines
 			if (p.typedef?.file === ctx.file.path) own.push(p.typedef.line);
 			own.push(defineLine(p, g.initializer, ctx));
 			for (const n of p.notes) ctx.report('note', 'vnet-define/plan', g.span.start, `${p.member.name}: ${n}`);
-			const later = laterMacroIn(ctx, g);
+			const later = laterMacroIn(ctx, g, p);
 			if (later) {
 				// The reference copy's initializer must follow every macro it uses.
 				insert(ctx, later.lineEnd, [...wrapInConditions(ctx, p, later.lineEnd, own), ...(p.localDefine ? accessorDefines([p.member.name]) : [])]);
@@ -187,14 +187,11 @@ function replaceStatement(ctx: FileContext, decls: GlobalDeclaration[]): { lines
 	return { lines, accessors, unknown };
 }
 
-/** The last `#define`, after the declaration, of a macro its initializer uses. */
-function laterMacroIn(ctx: FileContext, g: GlobalDeclaration): Directive | undefined {
-	if (g.initializer === undefined) return undefined;
-	const toks = ctx.file.lexed.tokens;
-	const names = new Set<string>();
-	for (let k = tokenIndexAt(toks, g.span.start); k < toks.length && toks[k].end <= g.span.end; k++) {
-		if (toks[k].kind === 'ident') names.add(toks[k].text);
-	}
+/** The last `#define`, after the declaration, of a macro its (possibly restored) initializer uses. */
+function laterMacroIn(ctx: FileContext, g: GlobalDeclaration, p: MemberPlan): Directive | undefined {
+	const initializer = g.initializer ?? ctx.initializers?.get(p.member.name)?.initializer;
+	if (initializer === undefined) return undefined;
+	const names = new Set(lex(initializer).tokens.filter((t) => t.kind === 'ident').map((t) => t.text));
 	let found: Directive | undefined;
 	for (const d of ctx.file.lexed.directives) {
 		if (d.name === 'define' && d.start > g.statement.end && d.tokens[0] && names.has(d.tokens[0].text)) found = d;

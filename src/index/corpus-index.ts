@@ -170,7 +170,7 @@ export function mergeIndex(partsIn: FileIndex[], options: MergeOptions = {}): Co
 			};
 			for (const ctor of constructors) {
 				for (const a of ctor.assignments) {
-					if (a.variable === m.name) info.assignments.push({ ...a, ...refineConstant(a, definedMacros), constructor: ctor.function, kind: ctor.kind });
+					if (a.variable === m.name) info.assignments.push({ ...a, ...refineConstant(a, definedMacros), constructor: ctor.function, kind: ctor.kind, ...(ctor.via ? { via: ctor.via } : {}) });
 				}
 			}
 			const sites = [...definitions, ...plainDefinitions];

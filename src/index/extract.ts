@@ -711,10 +711,14 @@ function scanFunction(file: ParsedFile, idx: FileIndex, spans: Spans, fn: Syntax
 	const body = fn.childForFieldName('body');
 	if (!name || !body) return;
 	const calls: string[] = [];
+	const callOffsets: number[] = [];
 	for (const stmt of body.namedChildren) {
 		const call = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
 		const callee = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
-		if (callee?.type === 'identifier') calls.push(callee.text);
+		if (callee?.type === 'identifier') {
+			calls.push(callee.text);
+			callOffsets.push(stmt.startIndex);
+		}
 	}
 	const toks = file.lexed.tokens;
 	const accessors = new Set<string>();
@@ -725,7 +729,7 @@ function scanFunction(file: ParsedFile, idx: FileIndex, spans: Spans, fn: Syntax
 		const v = c.childForFieldName('value');
 		return v?.text === 'MOD_LOAD' || v?.text === 'MOD_UNLOAD';
 	});
-	idx.functions.push({ name, span: spans.node(fn), calls, accessors: [...accessors].sort(), modEvents: modCases.length > 0 });
+	idx.functions.push({ name, span: spans.node(fn), calls, callOffsets, accessors: [...accessors].sort(), modEvents: modCases.length > 0 });
 	if (accessors.size === 0) return;
 
 	// Statements in other #if arms are visible only in other parse variants: take them all.

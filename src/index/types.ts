@@ -182,6 +182,8 @@ export interface FunctionInfo {
 	span: Span;
 	/** Functions called by name at the top level of its body. */
 	calls: string[];
+	/** Offsets of those top-level call statements, in the same order. */
+	callOffsets: number[];
 	/** `V_` identifiers it mentions. */
 	accessors: string[];
 	/** Whether its body switches on MOD_LOAD / MOD_UNLOAD. */
@@ -315,7 +317,7 @@ export interface MemberInfo extends Member {
 	plainDefinitions: GlobalDeclaration[];
 	externs: GlobalDeclaration[];
 	uses: { accessor: number; direct: number; plain: number; sysctl: number; symmap: number };
-	assignments: Array<Assignment & { constructor: string; kind: ConstructorKind }>;
+	assignments: Array<Assignment & { constructor: string; kind: ConstructorKind; via?: string }>;
 	dead: boolean;
 	typeConflicts: string[];
 }

@@ -8,9 +8,10 @@
  * static-init removes the statements, so both agree.
  */
 import type { Assignment, ConstructorKind, CorpusIndex, MemberInfo } from '../index/types';
-import { MigrationPlan, migratedMembers } from './members';
+import { lex } from '../lex/lexer';
+import { MemberPlan, MigrationPlan, migratedMembers } from './members';
 
-export type PlacedAssignment = Assignment & { constructor: string; kind: ConstructorKind };
+export type PlacedAssignment = Assignment & { constructor: string; kind: ConstructorKind; via?: string };
 
 export interface InitDecision {
 	member: MemberInfo;
@@ -33,30 +34,78 @@ export function planInitializers(index: CorpusIndex, plan: MigrationPlan): Map<s
 	let decisions = cache.get(index);
 	if (!decisions) {
 		decisions = new Map();
+		const calls = callOffset(index);
 		for (const p of migratedMembers(plan)) {
 			// An assignment under the same #if as the definition counts as unconditional.
 			const allowed = new Set([...(p.site?.conditions ?? []), ...p.member.conditions].map((c) => c.expr));
-			decisions.set(p.member.name, decide(p.member, p.site?.initializer, allowed));
+			const d = decide(p.member, p.site?.initializer, allowed, calls);
+			declineLateMacros(index, p, d);
+			decisions.set(p.member.name, d);
 		}
 		cache.set(index, decisions);
 	}
 	return decisions;
 }
 
+/**
+ * A restored initializer that uses a macro defined further down the file
+ * needs the definition moved below that #define; when the file refers to the
+ * variable in between (a sysctl names it), moving is unsafe: keep the
+ * assignment in its constructor instead.
+ */
+function declineLateMacros(index: CorpusIndex, p: MemberPlan, d: InitDecision): void {
+	if (d.initializer === undefined || !p.site || p.site.initializer !== undefined) return;
+	const part = index.parts.find((x) => x.file === p.site!.span.file);
+	if (!part) return;
+	const names = new Set(lex(d.initializer).tokens.filter((t) => t.kind === 'ident').map((t) => t.text));
+	const macro = part.items.filter((i) => i.kind === '#define' && i.name && names.has(i.name) && i.span.start > p.site!.statement.end).pop();
+	if (!macro) return;
+	const between = part.sysctls.find((s) => s.symbol === p.member.name && s.span.start > p.site!.statement.end && s.span.start < macro.span.start);
+	if (!between) return;
+	for (const m of d.moved) {
+		d.kept.push({ assignment: m.assignment, reason: `its value uses ${macro.name}, defined only after a sysctl at line ${between.span.line} names the variable` });
+	}
+	d.moved = [];
+	delete d.initializer;
+	delete d.behaviourChange;
+}
+
 export function isZero(value: string): boolean {
 	return ZERO.has(value.replace(/\s+/g, ''));
 }
 
-function decide(m: MemberInfo, existing: string | undefined, allowedConditions: ReadonlySet<string>): InitDecision {
+/** Where `caller` calls `callee` at top level (the first such call), if it does. */
+type CallOffset = (caller: string, callee: string) => number | undefined;
+
+function callOffset(index: CorpusIndex): CallOffset {
+	const fns = new Map(index.parts.flatMap((p) => p.functions).map((f) => [f.name, f]));
+	return (caller, callee) => {
+		const f = fns.get(caller);
+		const k = f ? f.calls.indexOf(callee) : -1;
+		return k >= 0 ? f!.callOffsets[k] : undefined;
+	};
+}
+
+function decide(m: MemberInfo, existing: string | undefined, allowedConditions: ReadonlySet<string>, callAt: CallOffset): InitDecision {
 	const d: InitDecision = { member: m, moved: [], kept: [] };
 	const all = m.assignments as PlacedAssignment[];
 	const keep = (a: PlacedAssignment, reason: string) => d.kept.push({ assignment: a, reason });
 	for (const a of all.filter((x) => x.kind === 'mod-unload')) keep(a, 'a reset in a MOD_UNLOAD case');
-	const candidates = all.filter((x) => x.kind !== 'mod-unload');
+	let candidates = all.filter((x) => x.kind !== 'mod-unload');
 	const constructors = new Set(candidates.map((a) => a.constructor));
 	if (constructors.size > 1) {
-		for (const a of candidates) keep(a, `assigned in several constructors (${[...constructors].join(', ')}): their order is not provable`);
-		return d;
+		// Provable only when one constructor assigns it before calling all the others.
+		const root = [...constructors].find((c) => {
+			const first = candidates.filter((a) => a.constructor === c).sort((x, y) => x.order - y.order)[0];
+			return [...constructors].every((o) => o === c || candidates.filter((a) => a.constructor === o).every((a) =>
+				a.kind === 'called-from-iattach' && a.via === c && (callAt(c, o) ?? -1) > first.statement.start));
+		});
+		if (!root) {
+			for (const a of candidates) keep(a, `assigned in several constructors (${[...constructors].join(', ')}): their order is not provable`);
+			return d;
+		}
+		for (const a of candidates.filter((x) => x.constructor !== root)) keep(a, `after another use of the variable (${root} assigns it before calling ${a.constructor})`);
+		candidates = candidates.filter((x) => x.constructor === root);
 	}
 	const whole = candidates.filter((a) => a.field === undefined && a.index === undefined);
 	const fields = candidates.filter((a) => a.field !== undefined && a.index === undefined);

@@ -6,6 +6,7 @@
  * `#define V_x VNET(x)`, and the exact type spellings (typedefs for
  * function pointers, tags for anonymous queue heads).
  */
+import { canonicalType } from '../index/ctypes';
 import type { CorpusIndex, GlobalDeclaration, MemberInfo, Module } from '../index/types';
 
 export interface MemberPlan {
@@ -153,12 +154,23 @@ function planMember(m: MemberInfo, index: CorpusIndex): MemberPlan {
 		plan.notes.push(`function-pointer member: generated \`typedef ${returnType} ${typeName}${parameters};\``);
 	}
 	const q = m.type.queueMacro;
-	if (q && q.tag === null && q.macro.endsWith('_HEAD') && declarationFiles.length > 0) {
-		// Two anonymous heads are distinct types: the declaration names a tag and the definition uses it.
-		const tag = `${m.name}_head`;
-		plan.declareType = `${q.macro}(${tag}, ${q.element})`;
+	const head = q && q.macro.endsWith('_HEAD') ? q : undefined;
+	if (!m.type.functionPointer && !head) {
+		// Spell the type as the replaced definition and extern did when they agree with the
+		// member: that spelling compiled in its file.
+		const agrees = (g: GlobalDeclaration | undefined) => g && canonicalType(g.type) === canonicalType(m.type);
+		if (agrees(site)) plan.defineType = site!.type.text;
+		const extern = m.externs.find((e) => e.vimageGlobals && agrees(e));
+		if (extern) plan.declareType = extern.type.text;
+	}
+	if (head && declarationFiles.length > 0) {
+		// The head macro defines `struct tag`, which the container did before: now the
+		// declaration does it, once, and the definition names it. An anonymous head gets a tag,
+		// since two anonymous heads are distinct types.
+		const tag = head.tag ?? `${m.name}_head`;
+		plan.declareType = `${head.macro}(${tag}, ${head.element})`;
 		plan.defineType = `struct ${tag}`;
-		plan.notes.push(`anonymous queue head declared elsewhere: tagged \`${tag}\``);
+		if (!head.tag) plan.notes.push(`anonymous queue head declared elsewhere: tagged \`${tag}\``);
 	}
 	if (site && !site.vimageGlobals) plan.notes.push(`defined by a plain definition at ${site.span.file}:${site.span.line}`);
 	if (plan.duplicates.length) {

@@ -40,7 +40,7 @@ export interface VerifyResult {
 const PER_VNET: ReadonlySet<ConstructorKind> = new Set(['iattach', 'called-from-iattach', 'pr-init', 'named']);
 const ONCE: ReadonlySet<ConstructorKind> = new Set(['mod-load', 'sysinit']);
 
-type Placed = Assignment & { kind: ConstructorKind; constructor: string };
+type Placed = Assignment & { kind: ConstructorKind; constructor: string; root: string; callAt?: number };
 
 /** The type spellings the migration may use for a member, canonicalized. */
 function acceptedTypes(m: MemberInfo): Set<string> {
@@ -102,16 +102,25 @@ function simulate(initial: string, assignments: Placed[], unconditional: Readonl
 	return history.length ? `${normal}, then ${history.join('; ')}` : normal;
 }
 
+/** In execution order: a called init function's statements run where its caller calls it. */
 function ordered(list: Placed[]): Placed[] {
-	return [...list].sort((a, b) => (a.constructor < b.constructor ? -1 : a.constructor > b.constructor ? 1 : a.order - b.order));
+	const key = (a: Placed): [string, number, number] => (a.callAt !== undefined ? [a.root, a.callAt, a.statement.start] : [a.root, a.statement.start, 0]);
+	return [...list].sort((a, b) => {
+		const [ra, pa, sa] = key(a);
+		const [rb, pb, sb] = key(b);
+		return ra < rb ? -1 : ra > rb ? 1 : pa - pb || sa - sb;
+	});
 }
 
 function assignmentsByVariable(index: CorpusIndex): Map<string, Placed[]> {
 	const out = new Map<string, Placed[]>();
+	const fns = new Map(index.parts.flatMap((p) => p.functions).map((f) => [f.name, f]));
 	for (const c of constructorsOf(index.parts, [])) {
+		const caller = c.kind === 'called-from-iattach' && c.via ? fns.get(c.via) : undefined;
+		const k = caller ? caller.calls.indexOf(c.function) : -1;
 		for (const a of c.assignments) {
 			const list = out.get(a.variable) ?? [];
-			list.push({ ...a, kind: c.kind, constructor: c.function });
+			list.push({ ...a, kind: c.kind, constructor: c.function, root: caller ? c.via! : c.function, ...(k >= 0 ? { callAt: caller!.callOffsets[k] } : {}) });
 			out.set(a.variable, list);
 		}
 	}
