@@ -48,6 +48,7 @@ struct vnet_pfilt {
 	struct	pfiltstat _pfiltstat;
 	LIST_HEAD(, pfilt_rule) _pfilt_rules;
 };
+#define	SIZEOF_vnet_pfilt	72		/* LP64 */
 
 #if !defined(VIMAGE) && !defined(VIMAGE_GLOBALS)
 extern struct vnet_pfilt vnet_pfilt_0;
@@ -81,7 +82,7 @@ pfilt_active(void)
 {
 	INIT_VNET_PFILT(curvnet);
 
-	return (V_pfilt_enable && !LIST_EMPTY(&V_pfilt_rules));
+	return (V_pfilt_enable && V_pfilt_nrules != 0);
 }
 
 int	pfilt_add_rule(const struct pfilt_rule *);

@@ -53,6 +53,10 @@ static	int if_indexlim;
 struct	ifnet *loif;		/* first loopback interface */
 #endif
 
+#if defined(INET6) && defined(VIMAGE_GLOBALS)
+extern struct ifnet *nd6_defifp;	/* owned by nd6.c */
+#endif
+
 struct	sx ifnet_sxlock;
 static	struct callout if_watchdog_ch;
 

@@ -29,7 +29,7 @@ struct vnet_net {
 	int	_if_indexlim;
 	struct	ifnet *_loif;
 
-	struct	radix_node_head *_rt_tables;
+	struct	radix_node_head **_rt_tables;
 	int	_rttrash;
 	struct	rtstat _rtstat;
 	u_int	_rt_gcperiod;
@@ -47,7 +47,7 @@ extern struct ifgrouphead ifg_head;
 extern struct ifindex_entry *ifindex_table;
 extern int if_index;
 extern struct ifnet *loif;
-extern struct radix_node_head *rt_tables;
+extern struct radix_node_head **rt_tables;
 extern int rttrash;
 #endif
 

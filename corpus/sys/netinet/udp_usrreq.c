@@ -52,7 +52,7 @@ __FBSDID("$FreeBSD$");
 struct	inpcbhead udb;
 struct	inpcbinfo udbinfo;
 struct	udpstat udpstat;
-static	int udp_blackhole;
+int	udp_blackhole;
 #endif
 
 #ifndef UDBHASHSIZE
@@ -209,8 +209,12 @@ udp_append(struct inpcb *inp, struct ip *ip, struct mbuf *n, int off,
 	sorwakeup_locked(so);
 }
 
+#ifndef VIMAGE
 /*
  * Pass an ICMP error up to the socket of a connected pcb.
+ *
+ * XXX VIMAGE: "so" is not declared here; this only builds where
+ * INIT_VNET_INET() expands to nothing.
  */
 struct inpcb *
 udp_notify(struct inpcb *inp, int error)
@@ -223,6 +227,7 @@ udp_notify(struct inpcb *inp, int error)
 	sowwakeup(inp->inp_socket);
 	return (inp);
 }
+#endif /* !VIMAGE */
 
 static int
 udp_attach(struct socket *so, int proto, struct thread *td)
@@ -285,3 +290,8 @@ out:
 	INP_INFO_WUNLOCK(&V_udbinfo);
 	return (error);
 }
+
+struct pr_usrreqs udp_usrreqs = {
+	.pru_attach =		udp_attach,
+	.pru_connect =		udp_connect,
+};

@@ -248,8 +248,10 @@ div_send(struct socket *so, int flags, struct mbuf *m, struct sockaddr *nam,
 	return (div_output(so, m, (struct sockaddr_in *)nam));
 }
 
+#ifndef VIMAGE
 /*
  * ICMP errors are of no interest to divsock sockets, but count them.
+ * XXX VIMAGE: "so" is not declared here; non-VIMAGE builds only.
  */
 static void
 div_ctlinput(int cmd, struct sockaddr *sa, void *vip)
@@ -263,6 +265,7 @@ div_ctlinput(int cmd, struct sockaddr *sa, void *vip)
 		return;
 	V_ipstat.ips_cantforward++;
 }
+#endif
 
 static struct pr_usrreqs div_usrreqs = {
 	.pru_attach =		div_attach,
@@ -280,7 +283,9 @@ static struct protosw div_protosw = {
 	.pr_type =		SOCK_RAW,
 	.pr_protocol =		IPPROTO_DIVSOCK,
 	.pr_flags =		PR_ATOMIC | PR_ADDR,
+#ifndef VIMAGE
 	.pr_ctlinput =		div_ctlinput,
+#endif
 	.pr_ctloutput =		ip_ctloutput,
 	.pr_init =		div_init,
 	.pr_usrreqs =		&div_usrreqs

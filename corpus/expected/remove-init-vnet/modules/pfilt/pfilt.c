@@ -84,6 +84,8 @@ static void	pfilt_expire(void *);
 static int	pfilt_hook(int);
 
 #ifndef VIMAGE_GLOBALS
+VIMAGE_CTASSERT(SIZEOF_vnet_pfilt, sizeof(struct vnet_pfilt));
+
 static struct vnet_symmap vnet_pfilt_symmap[] = {
 	VNET_SYMMAP(pfilt, pfilt_enable),
 	VNET_SYMMAP(pfilt, pfilt_nrules),
@@ -103,6 +105,7 @@ static const vnet_modinfo_t vnet_pfilt_modinfo = {
 #endif
 
 static int	sysctl_pfilt_enable(SYSCTL_HANDLER_ARGS);
+static int	sysctl_pfilt_dropped_all(SYSCTL_HANDLER_ARGS);
 
 SYSCTL_DECL(_net_inet);
 SYSCTL_NODE(_net_inet, OID_AUTO, pfilt, CTLFLAG_RW, 0, "pfilt filter");
@@ -115,6 +118,34 @@ SYSCTL_V_UINT(V_NET, vnet_pfilt, _net_inet_pfilt, OID_AUTO, nrules,
     CTLFLAG_RD, pfilt_nrules, 0, "Rules loaded");
 SYSCTL_V_STRUCT(V_NET, vnet_pfilt, _net_inet_pfilt, OID_AUTO, stats,
     CTLFLAG_RW, pfiltstat, pfiltstat, "pfilt statistics");
+SYSCTL_PROC(_net_inet_pfilt, OID_AUTO, dropped_all,
+    CTLTYPE_ULONG | CTLFLAG_RD, NULL, 0, sysctl_pfilt_dropped_all, "LU",
+    "Packets dropped by all stacks");
+
+/*
+ * Packets dropped by every stack together, read straight from each
+ * stack's container.
+ */
+static int
+sysctl_pfilt_dropped_all(SYSCTL_HANDLER_ARGS)
+{
+	u_long n;
+#ifdef VIMAGE
+	VNET_ITERATOR_DECL(vnet_iter);
+
+	n = 0;
+	VNET_LIST_RLOCK();
+	VNET_FOREACH(vnet_iter)
+		n += ((struct vnet_pfilt *)
+		    vnet_iter->mod_data[VNET_MOD_PFILT])->_pfiltstat.pfs_dropped;
+	VNET_LIST_RUNLOCK();
+	if (vnet_pfilt->_pfilt_nrules == 0 && n != 0)
+		printf("pfilt: drops without rules\n");
+#else
+	n = VNET_PFILT(pfiltstat).pfs_dropped;
+#endif
+	return (SYSCTL_OUT(req, &n, sizeof(n)));
+}
 
 static int
 pfilt_iattach(const void *unused __unused)
@@ -322,7 +353,11 @@ pfilt_modevent(module_t mod, int type, void *unused)
 #else
 		pfilt_iattach(NULL);
 #endif
-		V_pfilt_default_deny = PFILT_DEFAULT_DENY;
+		{
+			/* The container exists only once registered. */
+
+			V_pfilt_default_deny = PFILT_DEFAULT_DENY;
+		}
 		callout_init(&pfilt_expire_ch, CALLOUT_MPSAFE);
 		callout_reset(&pfilt_expire_ch, hz, pfilt_expire, NULL);
 		break;

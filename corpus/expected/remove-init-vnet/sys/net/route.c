@@ -33,7 +33,7 @@ __FBSDID("$FreeBSD$");
 #include <vm/uma.h>
 
 #ifdef VIMAGE_GLOBALS
-struct	radix_node_head *rt_tables;	/* rt_numfibs * (AF_MAX + 1) heads */
+struct	radix_node_head **rt_tables;	/* rt_numfibs * (AF_MAX + 1) heads */
 int	rttrash;			/* routes off the tree, not yet freed */
 struct	rtstat rtstat;
 static	u_int rt_gcperiod;		/* seconds between trash scans */

@@ -136,7 +136,7 @@ in_pcballoc(struct socket *so, struct inpcbinfo *pcbinfo)
  * socket's IP_PORTRANGE setting; within it we go downwards from the
  * last port handed out, or start at a random place.
  */
-static int
+int
 in_pcb_pickport(struct inpcb *inp, u_short *lportp, struct thread *td)
 {
 	struct inpcbinfo *pcbinfo;
@@ -182,7 +182,7 @@ in_pcb_pickport(struct inpcb *inp, u_short *lportp, struct thread *td)
  * Pick the local address for a connection to faddr: the address of the
  * outgoing interface, or of the loopback interface if there is no route.
  */
-static int
+int
 in_pcbladdr(struct inpcb *inp, struct in_addr *faddr, struct in_addr *laddr)
 {
 	struct in_ifaddr *ia;

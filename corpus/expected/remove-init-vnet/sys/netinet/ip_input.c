@@ -54,7 +54,7 @@ int	ip_defttl;
 int	maxnipq;
 int	nipq;
 struct	ipstat ipstat;
-static	TAILQ_HEAD(ipqhead, ipq) ipq[IPREASS_NHASH];
+static	struct ipqhead ipq[IPREASS_NHASH];
 struct	in_ifaddrhashhead *in_ifaddrhashtbl;
 struct	in_ifaddrhead in_ifaddrhead;
 u_long	in_ifaddrhmask;

@@ -88,6 +88,9 @@ extern int	ip_mcast_loop;
 extern struct	ipstat ipstat;
 extern int	maxnipq;
 extern int	nipq;
+extern struct	in_ifaddrhead in_ifaddrhead;
+extern struct	in_ifaddrhashhead *in_ifaddrhashtbl;
+extern u_long	in_ifaddrhmask;
 #endif
 
 extern int	ip_do_randomid;

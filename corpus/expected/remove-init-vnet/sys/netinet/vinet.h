@@ -17,6 +17,7 @@
 #include <sys/queue.h>
 
 #include <netinet/in.h>
+#include <netinet/icmp_var.h>
 #include <netinet/in_pcb.h>
 #include <netinet/in_var.h>
 #include <netinet/ip_var.h>
@@ -67,6 +68,25 @@ struct vnet_inet {
 	struct	inpcbinfo _udbinfo;
 	struct	udpstat _udpstat;
 	int	_udp_blackhole;
+
+	/* ip_icmp.c */
+	struct	icmpstat _icmpstat;
+	int	_icmplim;
+	int	_icmp_may_rst;
+	int	_icmpbmcastecho;
+	char	_reply_src[IFNAMSIZ];
+	u_int	_icmp_quotelen;
+#ifdef ICMP_BANDLIM
+	int	_icmplim_output;
+#endif
+	int	_icmp_rfi_unused;
+
+	/* in_rmx.c */
+	int	_rtq_reallyold;
+	int	_rtq_minreallyold;
+	int	_rtq_toomany;
+	struct	callout _rtq_timer;
+	u_long	_rtq_drained;
 };
 
 #ifndef VIMAGE
@@ -114,6 +134,24 @@ extern struct vnet_inet vnet_inet_0;
 #define	V_udbinfo		VNET_INET(udbinfo)
 #define	V_udp_blackhole		VNET_INET(udp_blackhole)
 #define	V_udpstat		VNET_INET(udpstat)
+
+#define	V_icmpstat		VNET_INET(icmpstat)
+#define	V_icmplim		VNET_INET(icmplim)
+#define	V_icmp_may_rst		VNET_INET(icmp_may_rst)
+#define	V_icmpbmcastecho	\
+	VNET_INET(icmpbmcastecho)
+#define	V_reply_src		VNET_INET(reply_src)
+#define V_icmp_quotelen   VNET_INET(icmp_quotelen)
+#ifdef ICMP_BANDLIM
+#define	V_icmplim_output	VNET_INET(icmplim_output)
+#endif
+#define	V_icmp_rfi_unused	VNET_INET(icmp_rfi_unused)
+#define	V_rtq_reallyold		VNET_INET(rtq_reallyold)
+#define	V_rtq_minreallyold	\
+				VNET_INET(rtq_minreallyold)
+#define	V_rtq_toomany		VNET_INET(rtq_toomany)
+#define	V_rtq_timer		VNET_INET(rtq_timer)
+#define	V_rtq_drained		VNET_INET( rtq_drained )
 
 #endif /* _KERNEL */
 
