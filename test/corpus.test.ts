@@ -62,7 +62,7 @@ describe('bundled corpus', () => {
 
 	it('a second run over the migrated output changes nothing', async () => {
 		const files = result.files.map((f) => ({ path: f.path, content: f.output ?? readFileSync(path.join(ROOT, f.path), 'latin1') }));
-		const again = await migrate({ files });
+		const again = await migrate({ files, transforms: ['remove-init-vnet'] });
 		expect(again.totals.changed).toBe(0);
 	});
 });

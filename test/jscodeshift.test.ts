@@ -31,7 +31,7 @@ describe('jscodeshift compatibility', () => {
 			cwd: theirs,
 		}).toString();
 		expect(log).toMatch(/0 errors/);
-		expect(runCli(['--write', 'sys'], ours).status).toBe(0);
+		expect(runCli(['--write', '-t', 'remove-init-vnet', 'sys'], ours).status).toBe(0);
 		const input = fixtureTree();
 		const names = readdirSync(path.join(ours, 'sys')).sort();
 		expect(names.length).toBeGreaterThanOrEqual(7);

@@ -107,7 +107,6 @@ export const transform: Transform = {
 	description: 'constant assignments in per-vnet constructors become static initializers of their VNET_DEFINE',
 	tokens: ['V_'],
 	usesIndex: true,
-	experimental: true,
 	run: staticInit,
 };
 

@@ -197,7 +197,6 @@ export const transform: Transform = {
 	description: 'SYSCTL_V_* become SYSCTL_VNET_* over &VNET_NAME(sym); PROC handlers that use arg1 rebase it',
 	tokens: ['SYSCTL_V_', 'SYSCTL_HANDLER_ARGS'],
 	usesIndex: true,
-	experimental: true,
 	run: convertSysctls,
 };
 

@@ -576,10 +576,9 @@ function containerCleanup(ctx: FileContext, migratedModules: ModulePlan[], index
 
 export const transform: Transform = {
 	name: RULE,
-	description: 'container members become VNET_DEFINE/VNET_DECLARE with V_ accessors over VNET() (experimental: not in the default run yet)',
+	description: 'container members become VNET_DEFINE/VNET_DECLARE with V_ accessors over VNET()',
 	tokens: ['VIMAGE_GLOBALS', 'vnet_', 'VNET_', 'VSYM', 'V_'],
 	usesIndex: true,
-	experimental: true,
 	run: vnetDefine,
 };
 

@@ -81,6 +81,7 @@ export function emptyFileIndex(file: string): FileIndex {
 		ctasserts: [],
 		fallbackRefs: [],
 		containerPointers: [],
+		initVnetUses: [],
 		structRefs: [],
 		vnetDefinitions: [],
 		includes: [],
@@ -158,6 +159,9 @@ function scanDirectives(file: ParsedFile, idx: FileIndex, spans: Spans): void {
 			const isGuardDefine = guard && d.name === 'define' && d.tokens.length === 1 && d.tokens[0].text === guard.arms[0].directive.tokens[0]?.text;
 			if (!isGuardDefine) idx.items.push({ kind: `#${d.name}`, ...(d.tokens[0] ? { name: d.tokens[0].text } : {}), span: spans.at(d.start, d.end) });
 		}
+		for (const t of d.tokens.slice(d.name === 'define' || d.name === 'undef' ? 1 : 0)) {
+			if (t.kind === 'ident' && isInitVnetName(t.text)) idx.initVnetUses.push({ name: t.text, span: spans.at(t.start, t.end) });
+		}
 		if (d.name !== 'define') continue;
 		const m = macroParts(d);
 		if (!m) {
@@ -216,6 +220,10 @@ function scanCodeTokens(file: ParsedFile, idx: FileIndex, spans: Spans, pendingP
 		const t = toks[i];
 		if (t.kind !== 'ident') continue;
 		const next = toks[i + 1];
+		if (isInitVnetName(t.text)) {
+			idx.initVnetUses.push({ name: t.text, span: spans.at(t.start, t.end) });
+			continue;
+		}
 		if (t.text.startsWith('V_') && !t.text.startsWith('V_MOD_') && !SUBSYSTEM_SELECTORS.has(t.text)) {
 			idx.accessorUses[t.text] = (idx.accessorUses[t.text] ?? 0) + 1;
 			continue;

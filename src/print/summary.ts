@@ -41,7 +41,9 @@ export function formatVerification(v: VerifyResult, c: Colors): string[] {
 	}
 	for (const b of v.behaviourChanges) lines.push(c.yellow(`deliberate behaviour change: ${b}`));
 	const errors = v.findings.filter((f) => f.severity === 'error').length;
+	const left = v.findings.filter((f) => f.code === 'verify/reported-left').length;
 	lines.push(c.bold(`verify: ${v.ok ? c.green('PASS') : c.red('FAIL')}: ${v.checked.members} live members, ${v.checked.definitions} VNET_DEFINEs, ` +
-		`${v.checked.accessorUses} V_ uses, ${v.checked.variables} initial states compared; ${errors} errors, ${v.behaviourChanges.length} deliberate behaviour changes`));
+		`${v.checked.accessorUses} V_ uses, ${v.checked.variables} initial states compared; ${errors} errors, ` +
+		`${v.behaviourChanges.length} deliberate behaviour changes${left ? `, ${left} reported sites left to finish by hand` : ''}`));
 	return lines;
 }

@@ -144,7 +144,13 @@ function includedFrom(parts: Map<string, FileIndex>, files: string[], file: stri
 	return seen;
 }
 
-export function verifyIndexes(oldIndex: CorpusIndex, newIndex: CorpusIndex): VerifyResult {
+/**
+ * `reported`: with `--verify`, the warnings the migration itself gave (sites
+ * it left for the developer). An old construct that one of them names, in
+ * the same file, is listed as reported work, not failed. Lines are not
+ * compared: the migration moved them.
+ */
+export function verifyIndexes(oldIndex: CorpusIndex, newIndex: CorpusIndex, reported?: ReadonlyArray<{ file: string; text: string }>): VerifyResult {
 	const findings: Finding[] = [];
 	const behaviourChanges: string[] = [];
 	const add = (f: Finding) => findings.push(f);
@@ -201,7 +207,11 @@ export function verifyIndexes(oldIndex: CorpusIndex, newIndex: CorpusIndex): Ver
 
 	// Nothing of the old design remains.
 	for (const p of newIndex.parts) {
-		const old = (code: string, line: number, what: string) => add({ severity: 'error', code: 'verify/old-construct', file: p.file, line, message: `${what} remains (${code})` });
+		const old = (code: string, line: number, what: string) => {
+			const known = reported?.some((r) => r.file === p.file && r.text.includes(what));
+			add({ severity: known ? 'warning' : 'error', code: known ? 'verify/reported-left' : 'verify/old-construct', file: p.file, line,
+				message: known ? `${what} remains, as the migration reported: finish it by hand (${code})` : `${what} remains (${code})` });
+		};
 		for (const c of p.containers) if (oldIndex.modules.some((m) => m.containerTag === c.tag)) old('container', c.span.line, `container struct ${c.tag}`);
 		for (const r of p.structRefs) if (oldIndex.modules.some((m) => m.containerTag === r.name)) old('container type', r.span.line, `a use of struct ${r.name}`);
 		for (const cp of p.containerPointers) old('container pointer', cp.statements[0].line, `pointer ${cp.pointer} to another vnet's struct ${cp.tag}`);
@@ -210,6 +220,7 @@ export function verifyIndexes(oldIndex: CorpusIndex, newIndex: CorpusIndex): Ver
 		for (const t of p.symmaps) old('symmap', t.span.line, `symbol map ${t.name}`);
 		for (const c of p.ctasserts) old('size guard', c.span.line, 'VIMAGE_CTASSERT');
 		for (const m of p.initMacros) old('init macro', m.span.line, `#define ${m.name}`);
+		for (const u of p.initVnetUses) old('INIT_VNET', u.span.line, `${u.name}`);
 		for (const mi of p.modinfos) {
 			for (const f of ['vmi_size', 'vmi_symmap']) if (mi.fields[f]) old('modinfo', mi.fields[f].span.line, `.${f} in ${mi.name}`);
 		}
