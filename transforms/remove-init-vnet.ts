@@ -49,6 +49,7 @@ interface Accepted {
 
 export function removeInitVnet(file: ParsedFile, _index: CorpusIndex): TransformResult {
 	const diagnostics: Diagnostic[] = [];
+	const handlersNoted = new Set<string>();
 	const deletions: Deletion[] = [];
 	const report = (severity: Severity, code: string, offset: number, message: string) => {
 		diagnostics.push({ severity, code, message, file: file.path, ...file.position(offset), rule: RULE });
@@ -92,7 +93,7 @@ export function removeInitVnet(file: ParsedFile, _index: CorpusIndex): Transform
 			continue;
 		}
 		deletions.push({ start: site.start, end: site.end, rule: RULE });
-		checkAssumptions(file, found.variant, found.value, site, report);
+		checkAssumptions(file, found.variant, found.value, site, report, handlersNoted);
 		i = semi === -1 ? close : semi;
 	}
 
@@ -143,6 +144,7 @@ function checkAssumptions(
 	accepted: Accepted,
 	site: Site,
 	report: (severity: Severity, code: string, offset: number, message: string) => void,
+	handlersNoted: Set<string>,
 ): void {
 	const tokens = file.lexed.tokens;
 	const arg = joinTokens(tokens, site.open + 1, site.close);
@@ -153,7 +155,15 @@ function checkAssumptions(
 		report('note', 'init-vnet/no-argument', site.start, `${call} removed: it names no vnet`);
 		return;
 	}
-	if (!followsCurvnetSet(file, accepted.anchor, arg)) {
+	const handler = arg === 'TD_TO_VNET(req->td)' ? sysctlHandler(accepted) : undefined;
+	if (handler) {
+		// The sysctl framework sets curvnet to the requesting thread's vnet: one note per handler.
+		if (!handlersNoted.has(handler)) {
+			handlersNoted.add(handler);
+			report('note', 'init-vnet/sysctl-handler', site.start,
+				`${call} removed from sysctl handler ${file.path}:${handler.slice(handler.indexOf('@') + 1)}: this assumes the framework sets curvnet to the requesting thread's vnet, as r195699's does`);
+		}
+	} else if (!followsCurvnetSet(file, accepted.anchor, arg)) {
 		report('note', 'init-vnet/not-curvnet', site.start,
 			`${call} removed: the old code read the variables of ${arg}, the new code reads curvnet's; ` +
 				`this assumes curvnet is ${arg} here (set by the caller or the framework)`);
@@ -171,6 +181,16 @@ function checkAssumptions(
 					`it compiled only where INIT_VNET expanded to nothing; removed`);
 		}
 	}
+}
+
+/** `name@line` of the SYSCTL_HANDLER_ARGS function holding the site, if it is one. */
+function sysctlHandler(accepted: Accepted): string | undefined {
+	const fn = accepted.functions[accepted.functions.length - 1];
+	const declarator = fn.childForFieldName('declarator');
+	const params = declarator?.descendantsOfType('parameter_list')[0];
+	if (!params || params.text.replace(/\s/g, '') !== '(SYSCTL_HANDLER_ARGS)') return undefined;
+	const name = declarator?.descendantsOfType('identifier')[0]?.text ?? '?';
+	return `${name}@${fn.startPosition.row + 1}`;
 }
 
 /** Whether the statement follows `CURVNET_SET(arg)` directly (other INIT_VNETs between are fine). */
