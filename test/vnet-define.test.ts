@@ -113,7 +113,7 @@ describe('out-of-tree modules', () => {
 	it('migrates only the module\'s own container when given its tree alone', async () => {
 		const r = await moduleRun(false);
 		const baz = r.files.find((f) => f.path === 'mod/baz.c')!;
-		expect(baz.output).toContain('static VNET_DEFINE(int, baz_on);\n#define\tV_baz_on\tVNET(baz_on)\n');
+		expect(baz.output).toContain('static VNET_DEFINE(int, baz_on);\n\n#define\tV_baz_on\tVNET(baz_on)\n');
 		expect(baz.output).toContain('V_foo_enable && V_bogus');
 		expect(r.files.find((f) => f.path === 'mod/vbaz.h')?.deleted).toBe(true);
 		expect(baz.diagnostics.map((d) => d.code)).not.toContain('vnet-define/unknown-accessor');

@@ -274,7 +274,8 @@ function resolveVimageGlobals(ctx: FileContext, c: Conditional, handled: Set<str
 		// After the whole arm (not its last statement, which may sit in a nested #if).
 		const at = c.arms[arms.defined[0]].end;
 		ctx.definitionsEnd ??= at;
-		if (accessors.length) insert(ctx, at, accessorDefines(accessors));
+		// style(9) groups: the definitions, an empty line, their accessors.
+		if (accessors.length) insert(ctx, at, ['', ...accessorDefines(accessors)]);
 	}
 	for (const arm of c.arms) ctx.deletions.push(wholeLines(file.text, arm.directive.start, arm.directive.end));
 	ctx.deletions.push(wholeLines(file.text, c.endif!.start, c.endif!.end));
@@ -510,7 +511,7 @@ function containerCleanup(ctx: FileContext, migratedModules: ModulePlan[], index
 			const own = p.typedef?.file === file.path ? [p.typedef.line, declareLine(p)] : [declareLine(p)];
 			lines.push(...wrapInConditions(ctx, p, c.span.start, own));
 		}
-		lines.push(...accessorDefines(declared.map((p) => p.member.name)));
+		lines.push('', ...accessorDefines(declared.map((p) => p.member.name)));
 		ctx.edits.push({ start: c.span.start, end, text: lines.join('\n'), rule: RULE });
 	}
 	const removedMacros = new Set<string>();
