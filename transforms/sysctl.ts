@@ -73,7 +73,7 @@ export function convertSysctls(file: ParsedFile, index: CorpusIndex): TransformR
 		}
 		edits.push(...convert(file, s));
 		edits.push(...plainNamesInArguments(file, s, plan, report));
-		if (s.kind === 'PROC') procHandler(file, index, s, report);
+		if (s.kind === 'PROC') procHandler(index, s, report);
 	}
 	edits.push(...rebaseHandlers(file, index, report));
 	return { edits, diagnostics };
@@ -112,7 +112,7 @@ function handlerName(s: SysctlSite): string | undefined {
 }
 
 /** Reports what a converted PROC sysctl's handler needs (the edit is made in the handler's file). */
-function procHandler(file: ParsedFile, index: CorpusIndex, s: SysctlSite, report: Report): void {
+function procHandler(index: CorpusIndex, s: SysctlSite, report: Report): void {
 	const name = handlerName(s);
 	const fn = name ? index.parts.flatMap((p) => p.functions).find((f) => f.name === name) : undefined;
 	if (!fn) {

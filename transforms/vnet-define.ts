@@ -209,7 +209,7 @@ function statementsOf(globals: GlobalDeclaration[]): GlobalDeclaration[][] {
 	return [...byStart.values()];
 }
 
-function wholeLines(text: string, start: number, end: number): Deletion {
+function wholeLines(start: number, end: number): Deletion {
 	return { start, end, rule: RULE };
 }
 
@@ -227,8 +227,8 @@ function resolveVimageGlobals(ctx: FileContext, c: Conditional, handled: Set<str
 			const arm = c.arms[k];
 			if (arm.end > arm.start) ctx.deletions.push({ start: arm.start, end: arm.end, rule: RULE });
 		}
-		for (const arm of c.arms) ctx.deletions.push(wholeLines(file.text, arm.directive.start, arm.directive.end));
-		ctx.deletions.push(wholeLines(file.text, c.endif!.start, c.endif!.end));
+		for (const arm of c.arms) ctx.deletions.push(wholeLines(arm.directive.start, arm.directive.end));
+		ctx.deletions.push(wholeLines(c.endif!.start, c.endif!.end));
 		ctx.report('note', 'vnet-define/unifdef', c.arms[0].directive.start, 'VIMAGE_GLOBALS resolved as undefined (as unifdef -UVIMAGE_GLOBALS would)');
 		return;
 	}
@@ -265,7 +265,7 @@ function resolveVimageGlobals(ctx: FileContext, c: Conditional, handled: Set<str
 			ctx.report('note', 'vnet-define/non-member-removed', g.span.start,
 				`${g.name} is declared under VIMAGE_GLOBALS but is no container member: removed (VIMAGE kernels never had it)`);
 		}
-		if (p.lines.length === 0) ctx.deletions.push(wholeLines(file.text, first.statement.start, first.statement.end));
+		if (p.lines.length === 0) ctx.deletions.push(wholeLines(first.statement.start, first.statement.end));
 		else ctx.edits.push({ start: first.statement.start, end: first.statement.end, text: p.lines.join('\n'), rule: RULE });
 		accessors.push(...p.accessors);
 		if (p.lines.length) last = Math.max(last, first.statement.end);
@@ -277,8 +277,8 @@ function resolveVimageGlobals(ctx: FileContext, c: Conditional, handled: Set<str
 		// style(9) groups: the definitions, an empty line, their accessors.
 		if (accessors.length) insert(ctx, at, ['', ...accessorDefines(accessors)]);
 	}
-	for (const arm of c.arms) ctx.deletions.push(wholeLines(file.text, arm.directive.start, arm.directive.end));
-	ctx.deletions.push(wholeLines(file.text, c.endif!.start, c.endif!.end));
+	for (const arm of c.arms) ctx.deletions.push(wholeLines(arm.directive.start, arm.directive.end));
+	ctx.deletions.push(wholeLines(c.endif!.start, c.endif!.end));
 }
 
 function key(g: GlobalDeclaration): string {
@@ -299,7 +299,7 @@ function plainDeclarations(ctx: FileContext, handled: Set<string>): void {
 		const { lines, accessors } = replaceStatement(ctx, ours);
 		const first = stmt[0];
 		if (lines.length === 0) {
-			ctx.deletions.push(wholeLines(file.text, first.statement.start, first.statement.end));
+			ctx.deletions.push(wholeLines(first.statement.start, first.statement.end));
 			for (const g of ours) {
 				if (!g.definition) ctx.report('note', 'vnet-define/extern-removed', g.span.start, `extern ${g.name} names a symbol that no longer exists: removed`);
 			}

@@ -59,12 +59,3 @@ export function relativeConditions(inner: Condition[], outer: Condition[]): Cond
 export function inVimageGlobals(conditions: Condition[]): boolean {
 	return conditions.some((c) => c.expr === 'defined(VIMAGE_GLOBALS)' || c.expr === '!(!defined(VIMAGE_GLOBALS))');
 }
-
-/** Whether some arm requires VIMAGE_GLOBALS to be undefined. */
-export function outsideVimageGlobals(conditions: Condition[]): boolean {
-	return conditions.some((c) => c.expr === '!defined(VIMAGE_GLOBALS)' || c.expr === '!(defined(VIMAGE_GLOBALS))');
-}
-
-export function sameConditions(a: Condition[], b: Condition[]): boolean {
-	return a.length === b.length && a.every((c, k) => c.expr === b[k].expr);
-}

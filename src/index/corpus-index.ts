@@ -5,9 +5,7 @@
  * computed in parallel or on other machines merge to the same index.
  * Inconsistencies become diagnostics, never exceptions.
  */
-import type { ParsedFile } from '../parse/parsed-file';
 import { canonicalType } from './ctypes';
-import { emptyFileIndex } from './extract';
 import type {
 	Assignment,
 	Constructor,
@@ -15,7 +13,6 @@ import type {
 	Container,
 	CorpusIndex,
 	FileIndex,
-	GlobalDeclaration,
 	IndexDiagnostic,
 	MemberInfo,
 	Module,
@@ -302,9 +299,4 @@ export function withPlainUses(index: CorpusIndex, uses: Array<{ member: string; 
 	return { ...index, plainUses: sorted, ...(index.external ? { external: index.external } : {}) };
 }
 
-export function definitionSites(m: MemberInfo): GlobalDeclaration[] {
-	return m.definitions.length ? m.definitions : m.plainDefinitions;
-}
 
-export { emptyFileIndex };
-export type { ParsedFile };

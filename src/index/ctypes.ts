@@ -49,7 +49,7 @@ const QUALIFIER_TYPES = new Set(['type_qualifier']);
  * The type of one declarator of a declaration or field declaration.
  * `decl` is the declaration node, `declarator` one of its declarator fields.
  */
-export function declaratorInfo(lexed: Lexed, text: string, decl: SyntaxNode, declarator: SyntaxNode): DeclaratorInfo {
+export function declaratorInfo(lexed: Lexed, decl: SyntaxNode, declarator: SyntaxNode): DeclaratorInfo {
 	const typeNode = decl.childForFieldName('type');
 	const qualifiers = decl.namedChildren.filter((c) => QUALIFIER_TYPES.has(c.type)).map((c) => c.text);
 	const specifier = typeNode ? codeText(lexed, typeNode.startIndex, typeNode.endIndex) : '';

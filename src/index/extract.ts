@@ -8,7 +8,7 @@
  * members and statements come from tree-sitter, through the parse variants
  * when the plain parse has ERROR nodes.
  */
-import { Directive, joinTokens, Lexed, matchParen, splitArguments, Token, tokenIndexAt } from '../lex/lexer';
+import { Directive, joinTokens, matchParen, splitArguments, Token, tokenIndexAt } from '../lex/lexer';
 import type { ParsedFile } from '../parse/parsed-file';
 import { insideError, SyntaxNode } from '../parse/parser';
 import { conditionsAt, inVimageGlobals, relativeConditions } from './conditions';
@@ -606,7 +606,7 @@ function containerFrom(file: ParsedFile, idx: FileIndex, spans: Spans, s: Syntax
 	for (const f of body ? fieldDeclarations(body) : []) {
 		if (insideError(f, body)) continue;
 		for (const d of f.childrenForFieldName('declarator')) {
-			const info = declaratorInfo(file.lexed, file.text, f, d);
+			const info = declaratorInfo(file.lexed, f, d);
 			if (!info.name) continue;
 			const name = info.name.replace(/^_/, '');
 			if (names.has(name)) {
@@ -667,7 +667,7 @@ function scanDeclaration(file: ParsedFile, idx: FileIndex, spans: Spans, decl: S
 	const conditions = conditionsAt(file.text, file.lexed, decl.startIndex);
 	const storage = storageOf(decl);
 	for (const d of declarators) {
-		const info = declaratorInfo(file.lexed, file.text, decl, d);
+		const info = declaratorInfo(file.lexed, decl, d);
 		if (!info.name || info.complex === 'a function, not a variable') continue;
 		const value = d.type === 'init_declarator' ? d.childForFieldName('value') : null;
 		const g: GlobalDeclaration = {

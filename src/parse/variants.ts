@@ -142,7 +142,7 @@ export class ParseVariants {
 	private readonly built: Variant[] = [];
 	private readonly plan: Array<() => Variant | undefined>;
 
-	constructor(readonly text: string, private readonly lexed: Lexed) {
+	constructor(readonly text: string, lexed: Lexed) {
 		const masked = Buffer.from(text, 'latin1');
 		const hasMasks = applyTypeMasks(masked, lexed.tokens);
 		const maxArms = Math.min(
