@@ -28,12 +28,14 @@ describe('static-init golden file', () => {
 		const dir = copyInput();
 		const r = await migrate({ paths: ['.'], cwd: dir, mode: 'write', transforms: TRANSFORMS });
 		expect(r.exitCode).toBe(0);
-		expect(readFileSync(path.join(dir, 'qux.c'), 'latin1')).toBe(readFileSync(path.join(FIXTURE, 'expected/qux.c'), 'latin1'));
+		for (const f of ['qux.c', 'quxp.c']) {
+			expect(readFileSync(path.join(dir, f), 'latin1'), f).toBe(readFileSync(path.join(FIXTURE, 'expected', f), 'latin1'));
+		}
 	});
 
 	it('explains every decision with its rule', async () => {
 		const r = await migrate({ paths: ['.'], cwd: copyInput(), transforms: TRANSFORMS, explain: true });
-		const decisions = r.files.flatMap((f) => f.diagnostics)
+		const decisions = r.files.filter((f) => f.path === 'qux.c').flatMap((f) => f.diagnostics)
 			.filter((d) => d.code === 'static-init/moved' || d.code === 'static-init/kept')
 			.map((d) => `${d.line} ${d.code.slice('static-init/'.length)}: ${d.message.replace(/^.*?: (moved into its definition|kept: )/, '$1')}`);
 		expect(decisions).toEqual([
@@ -59,8 +61,10 @@ describe('static-init golden file', () => {
 			'82 moved: moved into its definition (constant, unconditional, first use in qux_modevent (mod-load))',
 			'97 moved: moved into its definition (constant, unconditional, first use in qux_boot (sysinit))',
 		]);
-		const warnings = r.files.flatMap((f) => f.diagnostics).filter((d) => d.rule === 'static-init' && d.severity === 'warning').map((d) => `${d.line} ${d.code}`);
-		expect(warnings).toEqual(['82 static-init/behaviour-change', '83 static-init/first-vnet-only', '97 static-init/behaviour-change', '98 static-init/first-vnet-only']);
+		const warnings = r.files.flatMap((f) => f.diagnostics).filter((d) => d.rule === 'static-init' && d.severity === 'warning').map((d) => `${d.file}:${d.line} ${d.code}`);
+		expect(warnings).toEqual(['qux.c:82 static-init/behaviour-change', 'qux.c:83 static-init/first-vnet-only', 'qux.c:97 static-init/behaviour-change', 'qux.c:98 static-init/first-vnet-only']);
+		const pair = r.files.find((f) => f.path === 'quxp.c')!.diagnostics.filter((d) => d.code === 'static-init/moved').map((d) => d.line);
+		expect(pair).toEqual([22, 24, 26]);
 	});
 
 	it('does nothing without vnet-define, which writes the initializers', async () => {

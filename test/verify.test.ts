@@ -70,12 +70,27 @@ describe('verify', () => {
 	});
 });
 
+describe('verify with conditional definitions', () => {
+	async function verifyPair(mutate: (t: string) => string) {
+		const old = await indexOf({ 'quxp.c': read('input', 'quxp.c') });
+		const migrated = await indexOf({ 'quxp.c': mutate(read('expected', 'quxp.c')) });
+		return verifyIndexes(old, migrated);
+	}
+
+	it('compares each arm of an #if/#else pair of definitions', async () => {
+		expect(errors(await verifyPair((t) => t))).toEqual([]);
+		const swapped = await verifyPair((t) => t.replace('static VNET_DEFINE(int, quxp_mode) = 2;', 'static VNET_DEFINE(int, quxp_mode) = 3;'));
+		expect(errors(swapped)).toEqual(['verify/initial-value quxp_mode']);
+		expect(swapped.findings.find((f) => f.severity === 'error')?.message).toMatch(/where defined\(QUXP_FAST\)/);
+	});
+});
+
 describe('verify on the command line', () => {
 	it('exits 0 on a good migration and 1, naming the variable, on a bad one', async () => {
 		const { runCli, tempTree, removeTree } = await import('./helpers/run');
 		const good = runCli(['verify', path.join(FIXTURE, 'input'), path.join(FIXTURE, 'expected')], FIXTURE);
 		expect(good.status).toBe(0);
-		expect(good.stderr.toString()).toMatch(/verify: PASS: 20 live members/);
+		expect(good.stderr.toString()).toMatch(/verify: PASS: 22 live members/);
 		const broken = tempTree({ 'qux.c': read('expected', 'qux.c').replace('static VNET_DEFINE(int, qux_mtu) = QUX_MTU;', 'static VNET_DEFINE(int, qux_mtu);') });
 		const bad = runCli(['verify', path.join(FIXTURE, 'input'), broken], FIXTURE);
 		removeTree(broken);

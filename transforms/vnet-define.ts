@@ -124,6 +124,14 @@ function vimageGlobalsArms(c: Conditional): { defined: number[]; undefined: numb
 	return { defined, undefined: undef };
 }
 
+/** The definition's lines: one, or an #if/#else pair when static-init restores one per arm. */
+function definitionLines(p: MemberPlan, initializer: string | undefined, ctx: FileContext): string[] {
+	const pair = initializer === undefined ? ctx.initializers?.get(p.member.name)?.conditional : undefined;
+	if (!pair) return [defineLine(p, initializer, ctx)];
+	const line = (v: string | undefined) => `${p.isStatic ? 'static ' : ''}VNET_DEFINE(${p.defineType}, ${p.nameWithBounds})${v !== undefined ? ` = ${v}` : ''};`;
+	return [pair.directive, line(pair.values[0]), '#else', line(pair.values[1]), '#endif'];
+}
+
 function defineLine(p: MemberPlan, initializer: string | undefined, ctx?: FileContext): string {
 	initializer ??= ctx?.initializers?.get(p.member.name)?.initializer;
 	return `${p.isStatic ? 'static ' : ''}VNET_DEFINE(${p.defineType}, ${p.nameWithBounds})${initializer !== undefined ? ` = ${initializer}` : ''};`;
@@ -160,7 +168,7 @@ function replaceStatement(ctx: FileContext, decls: GlobalDeclaration[]): { lines
 			if (p.site !== g) continue; // a duplicate definition goes
 			const own: string[] = [];
 			if (p.typedef?.file === ctx.file.path) own.push(p.typedef.line);
-			own.push(defineLine(p, g.initializer, ctx));
+			own.push(...definitionLines(p, g.initializer, ctx));
 			for (const n of p.notes) ctx.report('note', 'vnet-define/plan', g.span.start, `${p.member.name}: ${n}`);
 			const later = laterMacroIn(ctx, g, p);
 			if (later) {
@@ -319,7 +327,7 @@ function placedDefinitions(ctx: FileContext): void {
 	for (const p of placed) {
 		const own: string[] = [];
 		if (p.typedef?.file === ctx.file.path) own.push(p.typedef.line);
-		own.push(defineLine(p, undefined, ctx));
+		own.push(...definitionLines(p, undefined, ctx));
 		lines.push(...wrapInConditions(ctx, p, at, own));
 		ctx.report('note', 'vnet-define/placed', at, `${p.member.name}: ${p.notes.join('; ')}`);
 	}

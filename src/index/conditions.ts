@@ -42,6 +42,8 @@ export function conditionsAt(text: string, lexed: Lexed, offset: number): Condit
 				...(armIndex > 0 ? { arm: directiveText(text, arm.start, arm.end) } : {}),
 				armIndex,
 				expr: armExpr(c, armIndex),
+				at: first.start,
+				arms: c.arms.length,
 			});
 			break;
 		}

@@ -23,6 +23,10 @@ export interface Condition {
 	armIndex: number;
 	/** The arm's condition as a C preprocessor expression, e.g. `defined(INET6)`, `!(defined(INET6))`. */
 	expr: string;
+	/** Offset of the conditional's opening directive: arms of one conditional share it. */
+	at: number;
+	/** How many arms the conditional has. */
+	arms: number;
 }
 
 /** A type split the way `VNET_DEFINE(type, name[bounds])` needs it. */

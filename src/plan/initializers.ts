@@ -17,6 +17,11 @@ export interface InitDecision {
 	member: MemberInfo;
 	/** The initializer for VNET_DEFINE, when one is added. */
 	initializer?: string;
+	/**
+	 * An `#if X` / `V_x = a;` / `#else` / `V_x = b;` / `#endif` pair at the top of a
+	 * constructor: the definition becomes the same conditional, one initializer per arm.
+	 */
+	conditional?: { directive: string; values: [string | undefined, string | undefined] };
 	/** Statements removed from their constructor. */
 	moved: Array<{ assignment: PlacedAssignment; rule: string }>;
 	kept: Array<{ assignment: PlacedAssignment; reason: string }>;
@@ -122,6 +127,12 @@ function decide(m: MemberInfo, existing: string | undefined, allowedConditions: 
 		return undefined;
 	};
 
+	const pair = conditionalPair(whole, allowedConditions, existing);
+	if (pair && !fields.length) {
+		for (const a of pair.assignments) d.moved.push({ assignment: a, rule: `${ruleFor(a)}, one arm of an #if/#else pair, into a conditional definition` });
+		d.conditional = { directive: pair.directive, values: pair.assignments.map((a) => (isZero(a.value) ? undefined : a.value)) as [string | undefined, string | undefined] };
+		return d;
+	}
 	if (whole.length && fields.length) {
 		for (const a of [...whole, ...fields]) keep(a, 'both the variable and its fields are assigned');
 		return d;
@@ -158,6 +169,19 @@ function decide(m: MemberInfo, existing: string | undefined, allowedConditions: 
 			'as a static initializer every vnet now starts with it, as the 2009 hand migration chose';
 	}
 	return d;
+}
+
+/** Two constant assignments opening the two arms of one `#if`/`#else` the definition lacks. */
+function conditionalPair(whole: PlacedAssignment[], allowed: ReadonlySet<string>, existing: string | undefined) {
+	if (whole.length !== 2 || existing !== undefined) return undefined;
+	const [a, b] = [...whole].sort((x, y) => x.order - y.order);
+	const extra = (x: PlacedAssignment) => x.conditions.filter((c) => !allowed.has(c.expr));
+	const [ca, cb] = [extra(a), extra(b)];
+	if (ca.length !== 1 || cb.length !== 1 || ca[0].at !== cb[0].at || ca[0].arms !== 2 || ca[0].armIndex !== 0 || cb[0].armIndex !== 1) return undefined;
+	if (a.constructor !== b.constructor || !PER_VNET.has(a.kind)) return undefined;
+	const ok = (x: PlacedAssignment, uses: number) => x.constant && !x.conditional && x.operator === '=' && x.usesBefore === uses;
+	if (!ok(a, 0) || !ok(b, 1)) return undefined;
+	return { directive: ca[0].directive, assignments: [a, b] };
 }
 
 function ruleFor(a: PlacedAssignment): string {

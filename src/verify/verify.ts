@@ -70,6 +70,15 @@ function queueOf(spec: string): { queueMacro?: { macro: string; tag: string | nu
 	return { queueMacro: { macro: spec.slice(0, open), tag: tag || null, element: element ?? '' } };
 }
 
+/** Definitions that sit in distinct arms of one conditional: one per configuration, not duplicates. */
+function alternatives(defs: VnetDefinition[]): { at: number } | undefined {
+	const arms = defs.map((d) => d.conditions.find((c) => defs.every((o) => o.conditions.some((x) => x.at === c.at))));
+	if (arms.some((c) => !c)) return undefined;
+	const at = arms[0]!.at;
+	const used = new Set(defs.map((d) => d.conditions.find((c) => c.at === at)!.armIndex));
+	return used.size === defs.length ? { at } : undefined;
+}
+
 /** A variable's state after a sequence of assignments, as comparable text. */
 function simulate(initial: string, assignments: Placed[], unconditional: ReadonlySet<string> = new Set()): string {
 	let whole = initial;
@@ -168,7 +177,7 @@ export function verifyIndexes(oldIndex: CorpusIndex, newIndex: CorpusIndex, repo
 			add({ severity: 'error', code: 'verify/missing-definition', variable: m.name, file: m.span.file, line: m.span.line, message: `${m.name} (member of struct ${m.containerTag}) has no VNET_DEFINE in the migrated tree` });
 			continue;
 		}
-		if (mine.length > 1) {
+		if (mine.length > 1 && !alternatives(mine)) {
 			add({ severity: 'error', code: 'verify/duplicate-definition', variable: m.name, file: mine[1].span.file, line: mine[1].span.line,
 				message: `${m.name} has ${mine.length} VNET_DEFINEs: ${mine.map((d) => `${d.span.file}:${d.span.line}`).join(', ')}` });
 		}
@@ -232,15 +241,22 @@ export function verifyIndexes(oldIndex: CorpusIndex, newIndex: CorpusIndex, repo
 	const newAssign = assignmentsByVariable(newIndex);
 	let variables = 0;
 	for (const m of live) {
-		const def = definitions.find((d) => d.name === m.name);
-		if (!def) continue;
+		const mine = definitions.filter((d) => d.name === m.name);
+		if (mine.length === 0) continue;
 		variables++;
-		const before = ordered(oldAssign.get(m.name) ?? []);
-		const after = ordered(newAssign.get(m.name) ?? []);
+		// Conditional definitions (one per arm): compare each configuration.
+		const alt = mine.length > 1 ? alternatives(mine) : undefined;
+		const configurations = alt ? mine.map((d) => ({ def: d, arm: d.conditions.find((c) => c.at === alt.at)! })) : [{ def: mine[0], arm: undefined }];
+		for (const { def, arm } of configurations) {
+		// The old and new trees' conditionals pair up by their opening directive's text.
+		const inArm = (a: Placed) => !arm || a.conditions.every((c) => c.directive !== arm.directive || c.armIndex === arm.armIndex);
+		const before = ordered((oldAssign.get(m.name) ?? []).filter(inArm));
+		const after = ordered((newAssign.get(m.name) ?? []).filter(inArm));
 		const perVnet = (list: Placed[]) => list.filter((a) => PER_VNET.has(a.kind));
 		const firstVnet = (list: Placed[]) => list.filter((a) => PER_VNET.has(a.kind) || ONCE.has(a.kind));
 		const init = def.initializer ?? '0';
 		const same = new Set([...def.conditions, ...m.conditions].map((c) => c.expr));
+		if (arm) same.add(arm.expr);
 		const oldOthers = simulate('0', perVnet(before), same);
 		const newOthers = simulate(init, perVnet(after), same);
 		const oldFirst = simulate('0', firstVnet(before), same);
@@ -252,7 +268,9 @@ export function verifyIndexes(oldIndex: CorpusIndex, newIndex: CorpusIndex, repo
 			continue;
 		}
 		add({ severity: 'error', code: 'verify/initial-value', variable: m.name, file: def.span.file, line: def.span.line,
-			message: `${m.name} starts as ${newOthers} in a new vnet, but the old code gave ${oldOthers}` + (oldFirst !== newFirst ? ` (first vnet: ${newFirst} vs ${oldFirst})` : '') });
+			message: `${m.name} starts as ${newOthers} in a new vnet${arm ? ` (where ${arm.expr})` : ''}, but the old code gave ${oldOthers}` +
+				(oldFirst !== newFirst ? ` (first vnet: ${newFirst} vs ${oldFirst})` : '') });
+		}
 	}
 	add({ severity: 'note', code: 'verify/layout-unchecked', message: 'sizes and module-space fit are not checked yet (types are not laid out from the tree)' });
 
