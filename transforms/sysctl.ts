@@ -59,7 +59,7 @@ export function convertSysctls(file: ParsedFile, index: CorpusIndex): TransformR
 			continue;
 		}
 		if (known.has(s.container)) {
-			if (!migrated.has(`${s.container}.${s.symbol}`)) {
+			if (!migrated.has(`${s.container}.${memberOf(s.symbol)}`)) {
 				report('warning', 'sysctl/not-a-member', where, `${s.macro} names ${s.symbol}, which is not a migrated member of struct ${s.container}: left unchanged`);
 				continue;
 			}
@@ -77,6 +77,16 @@ export function convertSysctls(file: ParsedFile, index: CorpusIndex): TransformR
 	}
 	edits.push(...rebaseHandlers(file, index, report));
 	return { edits, diagnostics };
+}
+
+/**
+ * The member a sysctl symbol names: `tcbinfo.ipi_count` publishes a field of
+ * member `tcbinfo`, and `&VNET_NAME(tcbinfo.ipi_count)` is that field of the
+ * reference copy, which the SYSCTL_VNET_ handler rebases like the variable.
+ */
+function memberOf(symbol: string): string {
+	const dot = symbol.search(/[.[]/);
+	return dot === -1 ? symbol : symbol.slice(0, dot).trim();
 }
 
 function convert(file: ParsedFile, s: SysctlSite): Edit[] {
@@ -154,7 +164,7 @@ function rebaseHandlers(file: ParsedFile, index: CorpusIndex, report: Report): E
 	const handlers = new Set<string>();
 	for (const s of index.parts.flatMap((p) => p.sysctls)) {
 		if (s.kind !== 'PROC' || s.args.length < 7) continue;
-		if (known.has(s.container) && !migrated.has(`${s.container}.${s.symbol}`)) continue;
+		if (known.has(s.container) && !migrated.has(`${s.container}.${memberOf(s.symbol)}`)) continue;
 		const name = handlerName(s);
 		if (name) handlers.add(name);
 	}
