@@ -22,7 +22,7 @@ import type { Edit } from '../src/edit/edit';
 import type { Deletion } from '../src/edit/layout';
 import { indexFile } from '../src/index/scan';
 import type { CorpusIndex, FileIndex, GlobalDeclaration } from '../src/index/types';
-import { conditionsAt } from '../src/index/conditions';
+import { conditionsAt, conjuncts } from '../src/index/conditions';
 import { allConditionals, Conditional, Directive, joinTokens, lex, tokenIndexAt } from '../src/lex/lexer';
 import { ParsedFile } from '../src/parse/parsed-file';
 import { accessorDefines, FRAMEWORK_HEADER, includedFiles, includeSpelling, MemberPlan, MigrationPlan, migratedMembers, ModulePlan, planMigration, resolveInclude } from '../src/plan/members';
@@ -108,11 +108,18 @@ export function vnetDefine(file: ParsedFile, index: CorpusIndex, context?: RunCo
 	return { edits: ctx.edits, deletions: ctx.deletions, diagnostics };
 }
 
-/** For a conditional on VIMAGE_GLOBALS alone: which arm indexes see it defined. */
-function vimageGlobalsArms(c: Conditional): { defined: number[]; undefined: number[] } | undefined {
+/**
+ * For a conditional on VIMAGE_GLOBALS: which arm indexes see it defined. A
+ * single-arm `#if A && defined(VIMAGE_GLOBALS)` keeps `#if A` (`rest`).
+ */
+function vimageGlobalsArms(c: Conditional): { defined: number[]; undefined: number[]; rest?: string } | undefined {
 	const open = c.arms[0].directive;
 	const operand = joinTokens(open.tokens);
 	let firstDefined: boolean;
+	const parts = open.name === 'if' ? conjuncts(operand) : [];
+	if (parts.length > 1 && parts.includes('defined(VIMAGE_GLOBALS)') && c.arms.length === 1 && c.endif) {
+		return { defined: [0], undefined: [], rest: parts.filter((p) => p !== 'defined(VIMAGE_GLOBALS)').join(' && ') };
+	}
 	if (open.name === 'ifdef' && operand === 'VIMAGE_GLOBALS') firstDefined = true;
 	else if (open.name === 'ifndef' && operand === 'VIMAGE_GLOBALS') firstDefined = false;
 	else if (open.name === 'if' && (operand === 'defined(VIMAGE_GLOBALS)' || operand === 'defined VIMAGE_GLOBALS')) firstDefined = true;
@@ -284,6 +291,12 @@ function resolveVimageGlobals(ctx: FileContext, c: Conditional, handled: Set<str
 		ctx.definitionsEnd ??= at;
 		// style(9) groups: the definitions, an empty line, their accessors.
 		if (accessors.length) insert(ctx, at, ['', ...accessorDefines(accessors)]);
+	}
+	if (arms.rest !== undefined) {
+		// unifdef -UVIMAGE_GLOBALS of `#if A && defined(VIMAGE_GLOBALS)` keeps `#if A`.
+		const open = c.arms[0].directive;
+		ctx.edits.push({ start: open.start, end: open.end, text: `#if ${arms.rest}`, rule: RULE });
+		return;
 	}
 	for (const arm of c.arms) ctx.deletions.push(wholeLines(arm.directive.start, arm.directive.end));
 	ctx.deletions.push(wholeLines(c.endif!.start, c.endif!.end));
@@ -526,6 +539,8 @@ function containerCleanup(ctx: FileContext, migratedModules: ModulePlan[], index
 	for (const m of modules) {
 		if (m.accessorMacro) removedMacros.add(m.accessorMacro);
 		if (m.modAlias) removedMacros.add(m.modAlias);
+		// The size guard's constant goes with the guard.
+		removedMacros.add(`SIZEOF_${m.containerSymbol}`);
 	}
 	for (const p of ctx.members.values()) if (p.member.accessor) removedMacros.add(p.member.accessor.name);
 	for (const d of file.lexed.directives) {

@@ -57,7 +57,26 @@ export function relativeConditions(inner: Condition[], outer: Condition[]): Cond
 	return inner.slice(outer.length);
 }
 
-/** Whether the innermost VIMAGE_GLOBALS-deciding arm is the one where VIMAGE_GLOBALS is defined. */
+/** The top-level `&&` operands of a condition expression. */
+export function conjuncts(expr: string): string[] {
+	const out: string[] = [];
+	let depth = 0;
+	let start = 0;
+	for (let k = 0; k < expr.length; k++) {
+		const c = expr[k];
+		if (c === '(') depth++;
+		else if (c === ')') depth--;
+		else if (depth === 0 && expr.startsWith('&&', k)) {
+			out.push(expr.slice(start, k).trim());
+			start = k + 2;
+			k++;
+		}
+	}
+	out.push(expr.slice(start).trim());
+	return out;
+}
+
+/** Whether some arm holds only where VIMAGE_GLOBALS is defined (alone or in a conjunction). */
 export function inVimageGlobals(conditions: Condition[]): boolean {
-	return conditions.some((c) => c.expr === 'defined(VIMAGE_GLOBALS)' || c.expr === '!(!defined(VIMAGE_GLOBALS))');
+	return conditions.some((c) => c.expr === '!(!defined(VIMAGE_GLOBALS))' || conjuncts(c.expr).includes('defined(VIMAGE_GLOBALS)'));
 }

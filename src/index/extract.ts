@@ -81,6 +81,7 @@ export function emptyFileIndex(file: string): FileIndex {
 		ctasserts: [],
 		fallbackRefs: [],
 		containerPointers: [],
+		typedefs: [],
 		initVnetUses: [],
 		structRefs: [],
 		vnetDefinitions: [],
@@ -547,6 +548,12 @@ function scanTree(file: ParsedFile, idx: FileIndex, spans: Spans): void {
 	for (const item of chosen) {
 		seen.add(`${item.startIndex}:${item.endIndex}`);
 		if (ITEM_KINDS.has(item.type)) idx.items.push({ kind: item.type, span: spans.node(item) });
+		if (item.type === 'type_definition') {
+			for (const d of item.childrenForFieldName('declarator')) {
+				const id = d.type === 'type_identifier' ? d : d.descendantsOfType('type_identifier')[0];
+				if (id) idx.typedefs.push(id.text);
+			}
+		}
 		if (item.type === 'declaration') scanDeclaration(file, idx, spans, item);
 		else if (item.type === 'function_definition') scanFunction(file, idx, spans, item);
 	}

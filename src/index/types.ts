@@ -269,6 +269,8 @@ export interface FileIndex {
 	 * becomes `VNET_VNET(vnet, x)` (recorded as an `other-vnet` access).
 	 */
 	containerPointers: Array<{ pointer: string; tag: string; vnet: string; statements: Span[] }>;
+	/** Names this file defines with typedef. */
+	typedefs: string[];
 	/** Every INIT_VNET_<MOD> use outside its own #define (in code or inside other macros). */
 	initVnetUses: MacroSite[];
 	/** `struct vnet_<mod>` used as a type (not its definition): the name is the tag. */

@@ -6,7 +6,6 @@
  * `#define V_x VNET(x)`, and the exact type spellings (typedefs for
  * function pointers, tags for anonymous queue heads).
  */
-import { canonicalType } from '../index/ctypes';
 import type { CorpusIndex, GlobalDeclaration, MemberInfo, Module } from '../index/types';
 
 export interface MemberPlan {
@@ -150,19 +149,15 @@ function planMember(m: MemberInfo, index: CorpusIndex): MemberPlan {
 		const typeName = `${m.name}_t`;
 		const { returnType, parameters } = m.type.functionPointer;
 		plan.defineType = plan.declareType = `${typeName} *`;
-		plan.typedef = { line: `typedef ${returnType} ${typeName}${parameters};`, file: declarationFiles[0] ?? site?.span.file ?? plan.placedIn! };
-		plan.notes.push(`function-pointer member: generated \`typedef ${returnType} ${typeName}${parameters};\``);
+		if (index.parts.some((p) => p.typedefs.includes(typeName))) {
+			plan.notes.push(`function-pointer member: spelled with the tree's own typedef ${typeName}`);
+		} else {
+			plan.typedef = { line: `typedef ${returnType} ${typeName}${parameters};`, file: declarationFiles[0] ?? site?.span.file ?? plan.placedIn! };
+			plan.notes.push(`function-pointer member: generated \`typedef ${returnType} ${typeName}${parameters};\``);
+		}
 	}
 	const q = m.type.queueMacro;
 	const head = q && q.macro.endsWith('_HEAD') ? q : undefined;
-	if (!m.type.functionPointer && !head) {
-		// Spell the type as the replaced definition and extern did when they agree with the
-		// member: that spelling compiled in its file.
-		const agrees = (g: GlobalDeclaration | undefined) => g && canonicalType(g.type) === canonicalType(m.type);
-		if (agrees(site)) plan.defineType = site!.type.text;
-		const extern = m.externs.find((e) => e.vimageGlobals && agrees(e));
-		if (extern) plan.declareType = extern.type.text;
-	}
 	if (head && declarationFiles.length > 0) {
 		// The head macro defines `struct tag`, which the container did before: now the
 		// declaration does it, once, and the definition names it. An anonymous head gets a tag,
@@ -210,7 +205,7 @@ function headerLeftEmpty(index: CorpusIndex, plan: MigrationPlan, header: string
 	if (migrated.some((m) => m.members.some((p) => !p.skip && p.declareInContainer && p.member.span.file === header))) return false;
 	const removedNames = new Set<string>();
 	for (const m of migrated) {
-		for (const n of [m.module.accessorMacro, m.module.modAlias, m.module.initMacro]) if (n) removedNames.add(n);
+		for (const n of [m.module.accessorMacro, m.module.modAlias, m.module.initMacro, `SIZEOF_${m.module.containerSymbol}`]) if (n) removedNames.add(n);
 		for (const p of m.members) if (p.member.accessor) removedNames.add(p.member.accessor.name);
 	}
 	const symbols = new Set(migrated.map((m) => `${m.module.containerSymbol}_0`));
