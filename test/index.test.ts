@@ -195,3 +195,23 @@ describe('merge', () => {
 		expect(JSON.stringify(again.members)).toBe(JSON.stringify(index.members));
 	});
 });
+
+describe('the corpus index', () => {
+	it('matches the reviewed summary of every module, member, definition, constructor assignment and sysctl', async () => {
+		const { formatIndexSummary } = await import('../src/print/index-summary');
+		const found = await discover(['corpus/sys', 'corpus/modules'], { cwd: ROOT });
+		const srcs = found.files.map((f) => ({ path: f.displayPath, read: () => fs.readFile(f.absPath) }));
+		const corpus = await scanSources(srcs);
+		const expected = await fs.readFile(path.join(ROOT, 'corpus/expected/scan.summary'), 'latin1');
+		expect(formatIndexSummary(corpus)).toBe(expected);
+		expect(corpus.members).toHaveLength(108);
+		// Per-file parts merged in reverse order give the same index.
+		const files: ParsedFile[] = [];
+		for (const s of srcs) files.push(new ParsedFile(s.path, (await s.read()).toString('latin1')));
+		const parts = files.filter((f) => corpus.files.includes(f.path)).map((f) => scanFileSafely(f));
+		const merged = mergeIndex([...parts].reverse());
+		const names = new Set(merged.members.map((m) => m.name));
+		const uses = files.filter((f) => corpus.files.includes(f.path)).flatMap((f) => scanPlainUses(f, parts.find((p) => p.file === f.path)!, names));
+		expect(JSON.stringify(withPlainUses(merged, uses))).toBe(JSON.stringify(corpus));
+	});
+});
