@@ -30,7 +30,7 @@ describe('sysctl golden file', () => {
 		expect(r.exitCode).toBe(0);
 		expect(readFileSync(path.join(dir, 'bar.c'), 'latin1')).toBe(readFileSync(path.join(FIXTURE, 'expected/bar.c'), 'latin1'));
 		expect(existsSync(path.join(dir, 'vbar.h'))).toBe(false);
-		expect(r.files.find((f) => f.path === 'bar.c')?.editsByRule.sysctl).toBe(29);
+		expect(r.files.find((f) => f.path === 'bar.c')?.editsByRule.sysctl).toBe(10);
 	});
 
 	it('reports what it left alone and what it assumed, by kind of case', async () => {

@@ -57,7 +57,7 @@ export function removeInitVnet(file: ParsedFile, _index: CorpusIndex): Transform
 
 	for (const d of file.lexed.directives) {
 		const defined = REMOVED_DIRECTIVES.has(d.name) && d.tokens[0] && isInitVnetName(d.tokens[0].text);
-		if (defined) deletions.push({ start: d.start, end: d.end, rule: RULE });
+		if (defined) deletions.push({ start: d.start, end: d.end, rule: RULE, withHeading: true });
 		for (const t of d.tokens.slice(defined ? 1 : 0)) {
 			if (t.kind === 'ident' && isInitVnetName(t.text)) {
 				report('warning', 'init-vnet/in-directive', t.start,

@@ -71,8 +71,7 @@ export function convertSysctls(file: ParsedFile, index: CorpusIndex): TransformR
 			report('note', 'sysctl/external-container', where,
 				`${s.macro}: struct ${s.container} is not in the given trees; converted assuming ${s.symbol} is one of its members (give --index to check)`);
 		}
-		edits.push(...convert(file, s));
-		edits.push(...plainNamesInArguments(file, s, plan, report));
+		edits.push(rewriteCall(file, s, plainNamesInArguments(file, s, plan, report)));
 		if (s.kind === 'PROC') procHandler(index, s, report);
 	}
 	edits.push(...rebaseHandlers(file, index, report));
@@ -89,15 +88,61 @@ function memberOf(symbol: string): string {
 	return dot === -1 ? symbol : symbol.slice(0, dot).trim();
 }
 
-function convert(file: ParsedFile, s: SysctlSite): Edit[] {
+const COLUMNS = 80;
+
+function width(line: string): number {
+	let w = 0;
+	for (const c of line) w = c === '\t' ? (Math.floor(w / 8) + 1) * 8 : w + 1;
+	return w;
+}
+
+/**
+ * The converted call as one edit: new name, the first two arguments gone,
+ * `&VNET_NAME(sym)`, plain names rewritten. Its arguments are refilled up to
+ * 80 columns with the call's continuation indent (style(9)), since dropping
+ * two arguments leaves the old breaks in odd places; an argument spanning
+ * lines keeps the call's own line breaks.
+ */
+function rewriteCall(file: ParsedFile, s: SysctlSite, renames: Edit[]): Edit {
 	const toks = file.lexed.tokens;
 	const nameTok = toks[tokenIndexAt(toks, s.span.start)];
-	return [
-		{ start: nameTok.start, end: nameTok.end, text: `SYSCTL_VNET_${s.kind}`, rule: RULE },
-		// The subsystem and container arguments go, with what separates them from the third.
-		{ start: s.argSpans[0].start, end: s.argSpans[2].start, text: '', rule: RULE },
-		{ start: s.argSpans[6].start, end: s.argSpans[6].end, text: `&VNET_NAME(${s.symbol})`, rule: RULE },
-	];
+	const argText = (k: number) => {
+		const span = s.argSpans[k];
+		let text = file.text.slice(span.start, span.end);
+		for (const r of [...renames].filter((e) => e.start >= span.start && e.end <= span.end).sort((a, b) => b.start - a.start)) {
+			text = text.slice(0, r.start - span.start) + r.text + text.slice(r.end - span.start);
+		}
+		return k === 6 ? `&VNET_NAME(${s.symbol})` : text;
+	};
+	const args = s.argSpans.map((_, k) => k).slice(2).map(argText);
+	const lineStart = file.text.lastIndexOf('\n', nameTok.start - 1) + 1;
+	const lead = file.text.slice(lineStart, nameTok.start);
+	const original = file.text.slice(nameTok.start, s.span.end);
+	const firstBreak = original.indexOf('\n');
+	const indent = firstBreak === -1 ? `${lead}    ` : original.slice(firstBreak + 1).match(/^[ \t]*/)![0];
+	if (args.some((a) => a.includes('\n'))) {
+		// Keep the author's breaks: only the name, the dropped arguments and the symbol change.
+		let text = original;
+		const at = (o: number) => o - nameTok.start;
+		text = text.slice(0, at(s.argSpans[6].start)) + `&VNET_NAME(${s.symbol})` + text.slice(at(s.argSpans[6].end));
+		text = text.slice(0, at(s.argSpans[0].start)) + text.slice(at(s.argSpans[2].start));
+		return { start: nameTok.start, end: s.span.end, text: `SYSCTL_VNET_${s.kind}${text.slice(nameTok.text.length)}`, rule: RULE };
+	}
+	const lines: string[] = [];
+	let line = `${lead}SYSCTL_VNET_${s.kind}(${args[0]}`;
+	for (const [k, arg] of args.slice(1).entries()) {
+		const last = k === args.length - 2;
+		const piece = `${arg}${last ? ')' : ''}`;
+		const tail = last ? ';' : ',';
+		if (width(`${line}, ${piece}${tail}`) <= COLUMNS) line = `${line}, ${piece}`;
+		else {
+			lines.push(`${line},`);
+			line = `${indent}${piece}`;
+		}
+	}
+	lines.push(line);
+	// The edit starts at the name: drop the lead again from the first line.
+	return { start: nameTok.start, end: s.span.end, text: lines.join('\n').slice(lead.length), rule: RULE };
 }
 
 /** A member's plain name in a later argument (`sizeof(bar_name)`) names the reference copy now. */

@@ -180,7 +180,7 @@ function replaceStatement(ctx: FileContext, decls: GlobalDeclaration[]): { lines
 			const later = laterMacroIn(ctx, g, p);
 			if (later) {
 				// The reference copy's initializer must follow every macro it uses.
-				insert(ctx, later.lineEnd, [...wrapInConditions(ctx, p, later.lineEnd, own), ...(p.localDefine ? accessorDefines([p.member.name]) : [])]);
+				insert(ctx, later.lineEnd, [...wrapInConditions(ctx, p, later.lineEnd, own), ...(p.localDefine ? accessorDefines([p.member.name], oldColumn(ctx, [p.member.name])) : [])]);
 				ctx.report('note', 'vnet-define/moved-after-macro', g.span.start,
 					`${p.member.name}: its initializer uses ${later.tokens[0].text}, defined further down at line ${ctx.file.lines.line(later.start)}: the definition goes after it`);
 				continue;
@@ -290,12 +290,13 @@ function resolveVimageGlobals(ctx: FileContext, c: Conditional, handled: Set<str
 		const at = c.arms[arms.defined[0]].end;
 		ctx.definitionsEnd ??= at;
 		// style(9) groups: the definitions, an empty line, their accessors.
-		if (accessors.length) insert(ctx, at, ['', ...accessorDefines(accessors)]);
+		if (accessors.length) insert(ctx, at, ['', ...accessorDefines(accessors, oldColumn(ctx, accessors))]);
 	}
 	if (arms.rest !== undefined) {
 		// unifdef -UVIMAGE_GLOBALS of `#if A && defined(VIMAGE_GLOBALS)` keeps `#if A`.
 		const open = c.arms[0].directive;
-		ctx.edits.push({ start: open.start, end: open.end, text: `#if ${arms.rest}`, rule: RULE });
+		const single = /^defined\((\w+)\)$/.exec(arms.rest);
+		ctx.edits.push({ start: open.start, end: open.end, text: single ? `#ifdef ${single[1]}` : `#if ${arms.rest}`, rule: RULE });
 		return;
 	}
 	for (const arm of c.arms) ctx.deletions.push(wholeLines(arm.directive.start, arm.directive.end));
@@ -327,7 +328,7 @@ function plainDeclarations(ctx: FileContext, handled: Set<string>): void {
 			continue;
 		}
 		ctx.edits.push({ start: first.statement.start, end: first.statement.end, text: lines.join('\n'), rule: RULE });
-		if (accessors.length) insert(ctx, lineEndOf(file.text, first.statement.end), accessorDefines(accessors));
+		if (accessors.length) insert(ctx, lineEndOf(file.text, first.statement.end), accessorDefines(accessors, oldColumn(ctx, accessors)));
 	}
 }
 
@@ -344,7 +345,8 @@ function placedDefinitions(ctx: FileContext): void {
 		lines.push(...wrapInConditions(ctx, p, at, own));
 		ctx.report('note', 'vnet-define/placed', at, `${p.member.name}: ${p.notes.join('; ')}`);
 	}
-	const defines = accessorDefines(placed.filter((p) => p.localDefine).map((p) => p.member.name));
+	const localNames = placed.filter((p) => p.localDefine).map((p) => p.member.name);
+	const defines = accessorDefines(localNames, oldColumn(ctx, localNames));
 	insert(ctx, at, ctx.definitionsEnd === undefined ? ['', ...lines, ...defines] : [...lines, ...defines]);
 }
 
@@ -431,7 +433,8 @@ function visibility(ctx: FileContext, plan: MigrationPlan): void {
 		ctx.report('note', 'vnet-define/local-declaration', 0,
 			`V_${p.member.name} is used here but no header this file includes declares it: declared locally`);
 	}
-	lines.push(...accessorDefines(local.map((p) => p.member.name)));
+	const localNames = local.map((p) => p.member.name);
+	lines.push(...accessorDefines(localNames, oldColumn(ctx, localNames)));
 	insert(ctx, ctx.definitionsEnd ?? afterIncludes(ctx), ctx.definitionsEnd === undefined ? ['', ...lines] : lines);
 }
 
@@ -501,6 +504,11 @@ function lineStartOfOffset(text: string, offset: number): number {
 	return text.lastIndexOf('\n', offset - 1) + 1;
 }
 
+/** The value column the members' old accessor macros were aligned on. */
+function oldColumn(ctx: FileContext, names: string[]): number {
+	return Math.max(0, ...names.map((n) => ctx.members.get(n)?.member.accessor?.column ?? 0));
+}
+
 /** The container struct tag a direct access goes through. */
 function containerOf(ctx: FileContext, d: { kind: string; via: string }): string | undefined {
 	for (const m of ctx.index.modules) {
@@ -523,7 +531,7 @@ function containerCleanup(ctx: FileContext, migratedModules: ModulePlan[], index
 		const end = toks[k]?.text === ';' ? toks[k].end : c.span.end;
 		const declared = [...ctx.members.values()].filter((p) => p.declareInContainer && p.member.containerTag === c.tag);
 		if (declared.length === 0) {
-			ctx.deletions.push({ start: c.span.start, end, rule: RULE });
+			ctx.deletions.push({ start: c.span.start, end, rule: RULE, withHeading: true });
 			continue;
 		}
 		// Members declared nowhere else are declared here, where the struct was.
@@ -532,7 +540,8 @@ function containerCleanup(ctx: FileContext, migratedModules: ModulePlan[], index
 			const own = p.typedef?.file === file.path ? [p.typedef.line, declareLine(p)] : [declareLine(p)];
 			lines.push(...wrapInConditions(ctx, p, c.span.start, own));
 		}
-		lines.push('', ...accessorDefines(declared.map((p) => p.member.name)));
+		const declaredNames = declared.map((p) => p.member.name);
+		lines.push('', ...accessorDefines(declaredNames, oldColumn(ctx, declaredNames)));
 		ctx.edits.push({ start: c.span.start, end, text: lines.join('\n'), rule: RULE });
 	}
 	const removedMacros = new Set<string>();
@@ -544,7 +553,7 @@ function containerCleanup(ctx: FileContext, migratedModules: ModulePlan[], index
 	}
 	for (const p of ctx.members.values()) if (p.member.accessor) removedMacros.add(p.member.accessor.name);
 	for (const d of file.lexed.directives) {
-		if (d.name === 'define' && d.tokens[0] && removedMacros.has(d.tokens[0].text)) ctx.deletions.push({ start: d.start, end: d.end, rule: RULE });
+		if (d.name === 'define' && d.tokens[0] && removedMacros.has(d.tokens[0].text)) ctx.deletions.push({ start: d.start, end: d.end, rule: RULE, withHeading: true });
 	}
 	// Other V_ macros over a removed container (dead members, names of no member) go too.
 	const accessorMacros = new Set(modules.map((m) => m.accessorMacro).filter(Boolean));

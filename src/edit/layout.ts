@@ -21,6 +21,11 @@ export interface Deletion {
 	end: number;
 	/** The rule asking for it; a merged range takes the rule of its first deletion. */
 	rule: string;
+	/**
+	 * A block whose heading comment goes with it: a comment standing on the
+	 * lines right above it, after an empty line (`/* Symbol translation macros *\/`).
+	 */
+	withHeading?: boolean;
 }
 
 export interface LayoutContext {
@@ -146,6 +151,13 @@ export function planDeletions(ctx: LayoutContext, deletions: Deletion[]): Edit[]
 		}
 	}
 
+	// Heading comments of removed blocks go with them, when all the heading covers goes.
+	for (const r of [...removed]) {
+		if (!deletions.some((d) => d.withHeading && d.start >= r.start && d.end <= r.end)) continue;
+		const heading = headingAbove(ctx, r.start);
+		if (heading !== undefined && blockEndsRemoved(text, removed, r)) removed = mergeRanges([...removed, { start: heading, end: r.start, rule: r.rule }]);
+	}
+
 	removed = normalizeBlankLines(ctx, removed);
 	const edits: Edit[] = removed.map((r) => ({ start: r.start, end: r.end, text: '', rule: r.rule ?? 'layout' }));
 	for (const r of inline) {
@@ -191,6 +203,45 @@ function normalizeBlankLines(ctx: LayoutContext, runs: Range[]): Range[] {
 		}
 	}
 	return out;
+}
+
+/**
+ * Whether everything from `run` to the end of its block is removed: past
+ * empty lines and further removed runs comes the end of the file or a
+ * closing directive (#endif, #else, #elif).
+ */
+function blockEndsRemoved(text: string, runs: Range[], run: Range): boolean {
+	let k = run.end;
+	for (;;) {
+		while (k < text.length) {
+			const le = lineEndOf(text, k);
+			if (!isBlank(text.slice(k, le))) break;
+			k = le;
+		}
+		if (k >= text.length) return true;
+		const next = runs.find((r) => r.start === k);
+		if (next) {
+			k = next.end;
+			continue;
+		}
+		const line = text.slice(k, lineEndOf(text, k)).trim();
+		return /^#\s*(endif|else|elif)\b/.test(line);
+	}
+}
+
+/** Start of the comment-only lines directly above `lineStart`, when an empty line (or the file start) precedes them. */
+function headingAbove(ctx: LayoutContext, lineStart: number): number | undefined {
+	const { text, lexed } = ctx;
+	if (lineStart === 0) return undefined;
+	let end = lineStart - 1; // the newline ending the line above
+	while (end > 0 && (text[end - 1] === ' ' || text[end - 1] === '\t' || text[end - 1] === '\r')) end--;
+	const comment = lexed.comments.find((c) => c.end === end);
+	if (!comment) return undefined;
+	const start = lineStartOf(text, comment.start);
+	if (!isWhitespace(text, start, comment.start)) return undefined;
+	if (start === 0) return undefined;
+	const prevStart = lineStartOf(text, start - 1);
+	return isBlank(text.slice(prevStart, start)) ? start : undefined;
 }
 
 function opensBlock(text: string, lineStart: number, lineEnd: number): boolean {

@@ -113,6 +113,13 @@ function diag(idx: FileIndex, file: ParsedFile, severity: 'error' | 'warning' | 
 	idx.diagnostics.push({ severity, code, message, file: file.path, line: file.lines.line(offset) });
 }
 
+/** The display column of an offset on its line, tabs every 8 (0-based). */
+function displayColumn(text: string, offset: number): number {
+	let col = 0;
+	for (let k = text.lastIndexOf('\n', offset - 1) + 1; k < offset; k++) col = text[k] === '\t' ? (Math.floor(col / 8) + 1) * 8 : col + 1;
+	return col;
+}
+
 /** For a function-like macro definition: parameter tokens and body tokens. */
 function macroParts(d: Directive): { name: Token; params?: string[]; body: Token[] } | undefined {
 	const [name, ...rest] = d.tokens;
@@ -187,8 +194,9 @@ function scanDirectives(file: ParsedFile, idx: FileIndex, spans: Spans): void {
 			continue;
 		}
 		if (name.startsWith('V_') && m.params === undefined) {
+			const column = m.body[0] ? displayColumn(file.text, m.body[0].start) : 0;
 			if (call && call.args.length === 1 && call.args[0].length === 1 && call.args[0][0].kind === 'ident') {
-				idx.accessorMacros.push({ name, member: call.args[0][0].text, via: call.name, span, conditions: conditionsAt(file.text, file.lexed, d.start) });
+				idx.accessorMacros.push({ name, member: call.args[0][0].text, via: call.name, span, conditions: conditionsAt(file.text, file.lexed, d.start), column });
 			} else if (call && call.name === 'VSYM' && call.args.length === 2) {
 				idx.accessorMacros.push({
 					name,
@@ -197,6 +205,7 @@ function scanDirectives(file: ParsedFile, idx: FileIndex, spans: Spans): void {
 					containerSymbol: joinTokens(call.args[0]),
 					span,
 					conditions: conditionsAt(file.text, file.lexed, d.start),
+					column,
 				});
 			} else if (name.startsWith('V_MOD_') && m.body.length === 1) {
 				idx.valueMacros.push({ name, value: m.body[0].text, span });

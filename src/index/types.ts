@@ -91,6 +91,8 @@ export interface AccessorMacro extends MacroSite {
 	/** For VSYM: the container symbol. */
 	containerSymbol?: string;
 	conditions: Condition[];
+	/** Display column (tabs of 8) where its value starts: the block's alignment. */
+	column: number;
 }
 
 /** `#define V_MOD_vnet_inet VNET_MOD_INET` or `#define VNET_MOD_INET 3` */

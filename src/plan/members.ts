@@ -276,9 +276,10 @@ export function migratedMembers(plan: MigrationPlan): MemberPlan[] {
 }
 
 /** `#define V_x VNET(x)` lines, the values aligned on a tab stop as style(9) blocks are. */
-export function accessorDefines(names: string[]): string[] {
+export function accessorDefines(names: string[], oldColumn = 0): string[] {
 	if (names.length === 0) return [];
-	const column = Math.max(24, ...names.map((n) => (Math.floor((8 + 2 + n.length) / 8) + 1) * 8));
+	// At least where the old accessor block aligned its values.
+	const column = Math.max(24, oldColumn, ...names.map((n) => (Math.floor((8 + 2 + n.length) / 8) + 1) * 8));
 	return names.map((n) => {
 		const end = 8 + 2 + n.length;
 		const tabs = Math.max(1, Math.ceil((column - end) / 8));
