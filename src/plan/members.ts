@@ -164,7 +164,9 @@ function planMember(m: MemberInfo, index: CorpusIndex): MemberPlan {
 		// since two anonymous heads are distinct types.
 		const tag = head.tag ?? `${m.name}_head`;
 		plan.declareType = `${head.macro}(${tag}, ${head.element})`;
-		plan.defineType = `struct ${tag}`;
+		// Declared in a header the definition's file includes: the struct is defined there.
+		// Declared only in other .c files: each translation unit defines it for itself.
+		plan.defineType = declarationFiles.some((f) => f.endsWith('.h')) ? `struct ${tag}` : plan.declareType;
 		if (!head.tag) plan.notes.push(`anonymous queue head declared elsewhere: tagged \`${tag}\``);
 	}
 	if (site && !site.vimageGlobals) plan.notes.push(`defined by a plain definition at ${site.span.file}:${site.span.line}`);
@@ -172,8 +174,8 @@ function planMember(m: MemberInfo, index: CorpusIndex): MemberPlan {
 		plan.notes.push(`also defined at ${plan.duplicates.map((d) => `${d.span.file}:${d.span.line}`).join(', ')}: those definitions are removed`);
 	}
 	for (const c of m.typeConflicts) plan.notes.push(`type conflict (the member's type is used): ${c}`);
-	// Statics, and variables declared nowhere, get their accessor next to the definition.
-	plan.localDefine = plan.isStatic || declarationFiles.length === 0;
+	// Statics, and variables no header declares, get their accessor next to the definition.
+	plan.localDefine = plan.isStatic || !declarationFiles.some((f) => f.endsWith('.h'));
 	return plan;
 }
 
