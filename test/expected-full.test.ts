@@ -1,0 +1,60 @@
+/*
+ * The tool's default migration of the corpus against the hand-written
+ * expected output (corpus/expected/full). Files listed in KNOWN_GAPS still
+ * differ, each for the reason given; they are `it.fails`, so the day one
+ * starts to match, the test fails until the entry is removed. Every other
+ * file must match byte for byte, and the same files must exist.
+ */
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrate } from '../src';
+import { removeTree, ROOT } from './helpers/run';
+
+const EXPECTED = path.join(ROOT, 'corpus/expected/full');
+
+const KNOWN_GAPS: Record<string, string> = {
+	'sys/netinet/tcp_subr.c': 'INIT_VNET inside TCP_PROLOGUE/TCP_EPILOGUE bodies: reported by remove-init-vnet, edited by hand in expected',
+	'modules/pfilt/pfilt.c': 'INIT_VNET inside PFILT_COUNT: reported, edited by hand in expected; expected also drops the block it leaves empty',
+	'modules/ngtag/ngtag.c': 'ngtag_enable: expected makes the #if/#else pair a conditional definition although a third assignment follows; static-init keeps it (issue 6)',
+	'modules/ngtag/ngtag_var.h': 'the heading comment of the SIZEOF_vnet_ngtag guard: expected drops it, the tool keeps comments heading kept content (issue 5)',
+	'sys/net/if.c': 'trailing comment after a replaced definition: expected realigns it to one tab, the tool keeps the old spacing (issue 5)',
+	'sys/net/route.c': 'trailing comment realignment, as sys/net/if.c (issue 5)',
+	'sys/netinet/ip_icmp.c': 'trailing comment realignment, as sys/net/if.c (issue 5)',
+	'sys/netinet/in_pcb.c': 'VNET_SYSCTL_ARG: expected puts it after the handler\'s declarations, the tool before them since one reads arg1 (issue 7)',
+	'sys/netinet/in_rmx.c': 'expected moves the RTQ_* macros above the definitions; the tool moves definitions below their macros or keeps the constructor assignment when a sysctl names the variable first (issue 5/6)',
+	'sys/netinet/ip_input.c': 'ipstealth: the tool keeps the #ifdef IPSTEALTH its definition had, expected drops it (issue 5)',
+	'sys/netinet6/nd6.c': 'include order (<netinet/ip_var.h> before <netinet/ip6.h> in expected) and accessor alignment column (issue 5)',
+	'sys/sys/vimage.h': 'expected leaves the framework header alone; the tool resolves its #ifdef VIMAGE_GLOBALS as unifdef -UVIMAGE_GLOBALS (spec §3.6)',
+};
+
+function listFiles(dir: string, base = dir): string[] {
+	return readdirSync(dir).flatMap((n) => {
+		const p = path.join(dir, n);
+		return statSync(p).isDirectory() ? listFiles(p, base) : [path.relative(base, p)];
+	}).sort();
+}
+
+let dir: string;
+beforeAll(async () => {
+	dir = mkdtempSync(path.join(tmpdir(), 'expected-full-'));
+	cpSync(path.join(ROOT, 'corpus/sys'), path.join(dir, 'sys'), { recursive: true });
+	cpSync(path.join(ROOT, 'corpus/modules'), path.join(dir, 'modules'), { recursive: true });
+	await migrate({ paths: ['sys', 'modules'], cwd: dir, mode: 'write' });
+});
+afterAll(() => removeTree(dir));
+
+describe('default migration of the corpus against corpus/expected/full', () => {
+	it('produces the same set of files (the same container headers deleted)', () => {
+		expect(listFiles(dir)).toEqual(listFiles(EXPECTED));
+	});
+	for (const f of listFiles(EXPECTED)) {
+		const check = () => {
+			expect(existsSync(path.join(dir, f))).toBe(true);
+			expect(readFileSync(path.join(dir, f), 'latin1')).toBe(readFileSync(path.join(EXPECTED, f), 'latin1'));
+		};
+		if (KNOWN_GAPS[f]) it.fails(`${f} (known gap: ${KNOWN_GAPS[f]})`, check);
+		else it(f, check);
+	}
+});
