@@ -14,6 +14,7 @@ import type { CorpusIndex } from './index/corpus-index';
 import { hasAnyToken, scanSources } from './index/scan';
 import { verifyIndexes, VerifyResult } from './verify/verify';
 import { ParsedFile } from './parse/parsed-file';
+import { parsesWorse } from './parse/sanity';
 import { yieldToEventLoop } from './parse/parser';
 import { decodeSource, encodeSource, isBinary } from './source';
 import type { RunContext, Transform, TransformResult } from './transform';
@@ -227,6 +228,16 @@ async function processFile(
 	}
 	const result: FileResult = { ...base, edits, editsByRule: countByRule(edits), diagnostics };
 	if (output === text) return result;
+	if (!deletion) {
+		// tree-sitter's error recovery on kernel C varies with small edits, so this is a prompt to
+		// review rather than a refusal (valid C has been seen to gain ERROR nodes: VNET_FOREACH
+		// without braces around a rewritten statement).
+		const worse = parsesWorse(file, new ParsedFile(source.path, output));
+		if (worse) {
+			diagnostics.push({ severity: 'warning', code: 'output/parse-worse', file: source.path, line: worse.line, rule: 'pipeline',
+				message: `the migrated text parses worse than the input (${worse.extra} more ERROR nodes; the first new one near this line of the output): review it` });
+		}
+	}
 	result.status = 'changed';
 	result.output = output;
 	if (deletion) {

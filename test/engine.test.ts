@@ -91,3 +91,15 @@ describe('library API', () => {
 		expect(r.totals.editsByRule).toEqual({ 'remove-init-vnet': 1 });
 	});
 });
+
+describe('output sanity', () => {
+	it('notices output that parses worse, and not new-design lines', async () => {
+		const { parsesWorse } = await import('../src/parse/sanity');
+		const { ParsedFile } = await import('../src/parse/parsed-file');
+		const input = new ParsedFile('a.c', '#ifdef VIMAGE_GLOBALS\nstatic int x = 1;\n#endif\nint\nf(void)\n{\n\treturn (V_x);\n}\n');
+		const good = new ParsedFile('a.c', 'static VNET_DEFINE(int, x) = 1;\nVNET_DEFINE(struct inpcbhead, tcb);\n#define\tV_x\tVNET(x)\nint\nf(void)\n{\n\treturn (V_x);\n}\n');
+		const bad = new ParsedFile('a.c', 'static VNET_DEFINE(int, x) = 1;\nint\nf(void)\n{\n\treturn (V_x)) +;\n}\n');
+		expect(parsesWorse(input, good)).toBeUndefined();
+		expect(parsesWorse(input, bad)).toMatchObject({ extra: 1 });
+	});
+});

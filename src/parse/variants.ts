@@ -97,6 +97,22 @@ export function applyTypeMasks(buf: Buffer, tokens: Token[]): boolean {
 		const close = matchParen(tokens, i + 1);
 		if (close === -1) continue;
 		const next = tokens[close + 1];
+		// `VNET_DEFINE(type, name[bounds])`: a declaration of `name`; the macro and type become one type name.
+		if ((t.text === 'VNET_DEFINE' || t.text === 'VNET_DECLARE') && !t.text.includes('\n')) {
+			const args = splitArguments(tokens, i + 1, close);
+			if (args.length === 2 && args[0].length > 0 && args[1].length > 0) {
+				maskAsIdentifier(buf, t.start, tokens[i + 1].end);
+				maskAsIdentifier(buf, args[0][0].start, args[0][args[0].length - 1].end);
+				const comma = tokens.findIndex((x, k) => k > i && x.start >= args[0][args[0].length - 1].end && x.text === ',');
+				if (comma !== -1) buf[tokens[comma].start] = 95;
+				// Join `VNET_DEFINE(` , type and `,` into one identifier, then the name; `)` becomes a space.
+				for (let k = t.start; k < args[1][0].start - 1; k++) if (buf[k] === 32 || buf[k] === 9) buf[k] = 95;
+				buf[tokens[close].start] = 32;
+				changed = true;
+				i = close;
+				continue;
+			}
+		}
 		if (isTypeMacroName(t.text) && next && (next.kind === 'ident' || next.text === '*')) {
 			maskAsIdentifier(buf, t.start, tokens[close].end);
 			changed = true;
