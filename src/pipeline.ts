@@ -5,6 +5,7 @@
  * Transforms are pure; all I/O happens here and in fs/.
  */
 import { promises as fs } from 'fs';
+import * as path from 'path';
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import { compareDiagnostics, Diagnostic } from './diagnostics';
 import { applyEdits, countByRule, Edit, OverlappingEditsError } from './edit/edit';
@@ -129,9 +130,15 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
 	}
 
 	const context: RunContext = { transforms: new Set(transforms.map((t) => t.name)), explain: options.explain ?? false };
+	// A file named on the command line is rooted at its directory, so a link there leaving it is caught too.
+	const roots = await Promise.all((options.paths ?? []).map(async (p) => {
+		const abs = path.resolve(cwd, p);
+		const st = await fs.lstat(abs).catch(() => undefined);
+		return st?.isDirectory() ? abs : path.dirname(abs);
+	}));
 	const results: FileResult[] = [];
 	for (const [k, source] of sources.entries()) {
-		const result = await processFile(source, transforms, tokens, index, context, mode, options.diffs ?? true, cwd);
+		const result = await processFile(source, transforms, tokens, index, context, mode, options.diffs ?? true, cwd, roots);
 		results.push(result);
 		options.onFile?.(result, k + 1, sources.length);
 		await yieldToEventLoop();
@@ -184,6 +191,7 @@ async function processFile(
 	mode: Mode,
 	withDiff: boolean,
 	cwd: string,
+	roots: string[],
 ): Promise<FileResult> {
 	let bytes: Buffer;
 	try {
@@ -252,7 +260,8 @@ async function processFile(
 		});
 	}
 	if (mode === 'write' && source.absPath) {
-		const problem = deletion ? await deleteFile(source.absPath, bytes) : await writeFile(source.absPath, bytes, encodeSource(output));
+		const escape = await outsideRoots(source.absPath, roots);
+		const problem = escape ?? (deletion ? await deleteFile(source.absPath, bytes) : await writeFile(source.absPath, bytes, encodeSource(output)));
 		if (problem) {
 			const error: Diagnostic = { severity: 'error', code: 'output/not-written', message: problem, file: source.path, rule: 'pipeline' };
 			return { ...result, status: 'failed', reason: problem, diagnostics: [...diagnostics, error] };
@@ -260,6 +269,19 @@ async function processFile(
 		result.written = true;
 	}
 	return result;
+}
+
+/**
+ * A symlink whose target lies outside every root given is never written
+ * through: the run was asked to change these trees, not what they point to.
+ */
+async function outsideRoots(absPath: string, roots: string[]): Promise<string | undefined> {
+	const real = await fs.realpath(absPath).catch(() => absPath);
+	const inside = await Promise.all(roots.map(async (r) => {
+		const root = await fs.realpath(r).catch(() => r);
+		return real === root || real.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
+	}));
+	return inside.some(Boolean) ? undefined : `a symlink to ${real}, outside the trees given: not written through`;
 }
 
 /** Deletes a file the migration emptied; returns why not when it could not. */

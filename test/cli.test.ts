@@ -140,3 +140,21 @@ describe('--check, --json and exit codes', () => {
 		expect(r.stdout.toString()).toMatch(/--dry-run[\s\S]*--write[\s\S]*--check/);
 	});
 });
+
+describe('symlinks', () => {
+	it('processes a file reached twice once, and never writes through a link leaving the trees', async () => {
+		const { symlinkSync } = await import('fs');
+		const outside = tree({ 'ext.c': OLD });
+		const dir = tree({ 'src/a.c': OLD });
+		symlinkSync(path.join(dir, 'src/a.c'), path.join(dir, 'src/alias.c'));
+		symlinkSync(path.join(outside, 'ext.c'), path.join(dir, 'src/ext.c'));
+		// Directory walks skip symlinks; a link named on the command line is followed for reading only.
+		const r = runCli(['--write', 'src', 'src/a.c', 'src/alias.c', 'src/ext.c'], dir);
+		expect(r.status).toBe(1);
+		const stderr = r.stderr.toString();
+		expect(stderr).toMatch(/src\/ext\.c: error: a symlink to .*ext\.c, outside the trees given: not written through/);
+		expect(stderr).toMatch(/2 scanned/);
+		expect(readLatin1(path.join(dir, 'src/a.c'))).toBe(NEW);
+		expect(readLatin1(path.join(outside, 'ext.c'))).toBe(OLD);
+	});
+});
