@@ -214,6 +214,21 @@ function laterMacroIn(ctx: FileContext, g: GlobalDeclaration, p: MemberPlan): Di
 	return found;
 }
 
+/**
+ * The edit replacing a declaration statement by `lines`. A comment after it
+ * on the same line stays, one tab after the (longer) new line, as style(9)
+ * places a declaration's comment.
+ */
+function replacement(ctx: FileContext, start: number, end: number, lines: string[]): Edit {
+	const text = ctx.file.text;
+	let k = end;
+	while (text[k] === ' ' || text[k] === '\t') k++;
+	const commentFollows = lines.length === 1 && k > end && text.startsWith('/*', k) && text.slice(end, k).includes('\t');
+	return commentFollows
+		? { start, end: k, text: `${lines[0]}\t`, rule: RULE }
+		: { start, end, text: lines.join('\n'), rule: RULE };
+}
+
 function statementsOf(globals: GlobalDeclaration[]): GlobalDeclaration[][] {
 	const byStart = new Map<number, GlobalDeclaration[]>();
 	for (const g of globals) {
@@ -281,7 +296,7 @@ function resolveVimageGlobals(ctx: FileContext, c: Conditional, handled: Set<str
 				`${g.name} is declared under VIMAGE_GLOBALS but is no container member: removed (VIMAGE kernels never had it)`);
 		}
 		if (p.lines.length === 0) ctx.deletions.push(wholeLines(first.statement.start, first.statement.end));
-		else ctx.edits.push({ start: first.statement.start, end: first.statement.end, text: p.lines.join('\n'), rule: RULE });
+		else ctx.edits.push(replacement(ctx, first.statement.start, first.statement.end, p.lines));
 		accessors.push(...p.accessors);
 		if (p.lines.length) last = Math.max(last, first.statement.end);
 	}
@@ -327,7 +342,7 @@ function plainDeclarations(ctx: FileContext, handled: Set<string>): void {
 			}
 			continue;
 		}
-		ctx.edits.push({ start: first.statement.start, end: first.statement.end, text: lines.join('\n'), rule: RULE });
+		ctx.edits.push(replacement(ctx, first.statement.start, first.statement.end, lines));
 		if (accessors.length) insert(ctx, lineEndOf(file.text, first.statement.end), accessorDefines(accessors, oldColumn(ctx, accessors)));
 	}
 }
