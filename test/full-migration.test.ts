@@ -35,6 +35,12 @@ describe('full migration of the corpus by the tool', () => {
 		expect(result.verification?.checked.members).toBeGreaterThanOrEqual(100);
 	});
 
+	it('changes nothing on a second run', async () => {
+		const again = await migrate({ paths: ['sys', 'modules'], cwd: dir, mode: 'check', transforms: TRANSFORMS });
+		expect(again.totals.changed).toBe(0);
+		expect(again.totals.scanned).toBeGreaterThanOrEqual(30);
+	});
+
 	it('leaves only the sites it reports: INIT_VNET inside other macros\' bodies', () => {
 		const warnings = result.files.flatMap((f) => f.diagnostics).filter((d) => d.severity === 'warning');
 		const unfinished = warnings.filter((d) => d.code !== 'static-init/behaviour-change');
@@ -61,6 +67,27 @@ describe('full migration of the corpus by the tool', () => {
 			const after = compileAndRun(dir, 'new', { vimage }).stdout;
 			expect(after.split('\n').length).toBeGreaterThan(500);
 			expect(after, vimage ? 'VIMAGE' : 'no VIMAGE').toBe(before);
+		}
+	});
+});
+
+describe('the gcc harness catches a wrong move', () => {
+	it('moving a conditional assignment into the static initializer changes the printed state', () => {
+		// As a careless static-init would: the #ifdef NGTAG_DEFAULT_ON assignment made unconditional.
+		const p = path.join(dir, 'modules/ngtag/ngtag.c');
+		const migrated = readFileSync(p, 'latin1');
+		const wrong = migrated
+			.replace('VNET_DEFINE(int, ngtag_enable);', 'VNET_DEFINE(int, ngtag_enable) = 1;')
+			.replace(/#ifdef NGTAG_DEFAULT_ON\n\tV_ngtag_enable = 1;\n#else\n\tV_ngtag_enable = 0;\n#endif\n/, '');
+		expect(wrong).not.toBe(migrated);
+		writeFileSync(p, Buffer.from(wrong, 'latin1'));
+		try {
+			const before = compileAndRun(path.join(ROOT, 'corpus'), 'old', { vimage: true }).stdout;
+			const after = compileAndRun(dir, 'new', { vimage: true }).stdout;
+			const enable = (out: string) => out.split('\n').filter((l) => l.startsWith('var ngtag_enable ['));
+			expect(enable(after)).not.toEqual(enable(before));
+		} finally {
+			writeFileSync(p, Buffer.from(migrated, 'latin1'));
 		}
 	});
 });
