@@ -63,8 +63,15 @@ describe('static-init golden file', () => {
 		]);
 		const warnings = r.files.flatMap((f) => f.diagnostics).filter((d) => d.rule === 'static-init' && d.severity === 'warning').map((d) => `${d.file}:${d.line} ${d.code}`);
 		expect(warnings).toEqual(['qux.c:82 static-init/behaviour-change', 'qux.c:83 static-init/first-vnet-only', 'qux.c:97 static-init/behaviour-change', 'qux.c:98 static-init/first-vnet-only']);
-		const pair = r.files.find((f) => f.path === 'quxp.c')!.diagnostics.filter((d) => d.code === 'static-init/moved').map((d) => d.line);
-		expect(pair).toEqual([22, 24, 26]);
+		const quxp = r.files.find((f) => f.path === 'quxp.c')!.diagnostics.filter((d) => d.code.startsWith('static-init/'))
+			.map((d) => `${d.line} ${d.code.slice('static-init/'.length)}: ${d.message.replace(/^.*?: (moved into its definition|kept: )/, '$1')}`);
+		expect(quxp).toEqual([
+			'33 moved: moved into its definition (constant, opening one arm of an #if/#else pair in vnet_quxp_iattach (iattach): into the same conditional around the definitions)',
+			'35 moved: moved into its definition (constant, opening one arm of an #if/#else pair in vnet_quxp_iattach (iattach): into the same conditional around the definitions)',
+			'37 moved: moved into its definition (constant, unconditional, first use in vnet_quxp_iattach (iattach))',
+			'39 kept: kept: under an #if its definition lacks (defined(QUXP_DEBUG))',
+			'41 kept: kept: its value uses QUXP_LATE, defined only after a sysctl at line 23 names the variable',
+		]);
 	});
 
 	it('does nothing without vnet-define, which writes the initializers', async () => {

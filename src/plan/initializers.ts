@@ -129,7 +129,9 @@ function decide(m: MemberInfo, existing: string | undefined, allowedConditions: 
 
 	const pair = conditionalPair(whole, allowedConditions, existing);
 	if (pair && !fields.length) {
-		for (const a of pair.assignments) d.moved.push({ assignment: a, rule: `${ruleFor(a)}, one arm of an #if/#else pair, into a conditional definition` });
+		for (const a of pair.assignments) {
+			d.moved.push({ assignment: a, rule: `constant, opening one arm of an #if/#else pair in ${a.constructor} (${a.kind}): into the same conditional around the definitions` });
+		}
 		d.conditional = { directive: pair.directive, values: pair.assignments.map((a) => (isZero(a.value) ? undefined : a.value)) as [string | undefined, string | undefined] };
 		return d;
 	}
