@@ -11,17 +11,15 @@
  * the statement directly follows `CURVNET_SET(expr)`.
  */
 import type { Diagnostic, Severity } from '../src/diagnostics';
-import { formatDiagnostic } from '../src/diagnostics';
 import type { Deletion } from '../src/edit/layout';
-import { applyResults } from '../src/edit/compose';
 import type { CorpusIndex } from '../src/index/corpus-index';
 import { isInitVnetName } from '../src/index/corpus-index';
-import { indexFile } from '../src/index/scan';
 import { joinTokens, matchParen, Token, tokenIndexAt } from '../src/lex/lexer';
 import { ParsedFile } from '../src/parse/parsed-file';
 import { insideError, SyntaxNode } from '../src/parse/parser';
 import type { Variant } from '../src/parse/variants';
 import type { Transform, TransformResult } from '../src/transform';
+import { toJscodeshift } from '../src/jscodeshift';
 
 export const RULE = 'remove-init-vnet';
 
@@ -309,21 +307,5 @@ export const transform: Transform = {
 	run: removeInitVnet,
 };
 
-/**
- * jscodeshift entry point. jscodeshift hands us the file decoded as UTF-8;
- * re-encoding it to bytes and decoding as Latin-1 gives byte offsets again.
- * jscodeshift writes its result as UTF-8, so bytes that were not UTF-8 do not
- * survive it: use the vimage-migrate CLI for byte-exact output.
- */
-export default function jscodeshiftTransform(
-	fileInfo: { path: string; source: string },
-	api: { report?: (message: string) => void },
-): string | undefined {
-	const text = Buffer.from(fileInfo.source, 'utf8').toString('latin1');
-	const file = new ParsedFile(fileInfo.path, text);
-	const result = removeInitVnet(file, indexFile(file));
-	for (const d of result.diagnostics) api.report?.(formatDiagnostic(d));
-	const output = applyResults(file, [result]);
-	if (output === text) return undefined;
-	return Buffer.from(output, 'latin1').toString('utf8');
-}
+/** jscodeshift entry point (see src/jscodeshift.ts). */
+export default toJscodeshift(removeInitVnet);

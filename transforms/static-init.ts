@@ -9,16 +9,14 @@
  * `= 0`: storage starts zeroed.
  */
 import type { Diagnostic, Severity } from '../src/diagnostics';
-import { formatDiagnostic } from '../src/diagnostics';
-import { applyResults } from '../src/edit/compose';
 import type { Deletion } from '../src/edit/layout';
-import { indexFile } from '../src/index/scan';
 import type { CorpusIndex } from '../src/index/types';
 import { ParsedFile } from '../src/parse/parsed-file';
 import type { SyntaxNode } from '../src/parse/parser';
 import { planInitializers } from '../src/plan/initializers';
 import { planMigration } from '../src/plan/members';
 import type { RunContext, Transform, TransformResult } from '../src/transform';
+import { toJscodeshift } from '../src/jscodeshift';
 
 export const RULE = 'static-init';
 
@@ -110,15 +108,5 @@ export const transform: Transform = {
 	run: staticInit,
 };
 
-/** jscodeshift entry point (see remove-init-vnet.ts for the encoding round trip). */
-export default function jscodeshiftTransform(
-	fileInfo: { path: string; source: string },
-	api: { report?: (message: string) => void },
-): string | undefined {
-	const text = Buffer.from(fileInfo.source, 'utf8').toString('latin1');
-	const file = new ParsedFile(fileInfo.path, text);
-	const result = staticInit(file, indexFile(file));
-	for (const d of result.diagnostics) api.report?.(formatDiagnostic(d));
-	const output = applyResults(file, [result]);
-	return output === text ? undefined : Buffer.from(output, 'latin1').toString('utf8');
-}
+/** jscodeshift entry point (see src/jscodeshift.ts). */
+export default toJscodeshift(staticInit);

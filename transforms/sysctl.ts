@@ -13,16 +13,14 @@
  * the call keeps its line breaks and indentation.
  */
 import type { Diagnostic, Severity } from '../src/diagnostics';
-import { formatDiagnostic } from '../src/diagnostics';
-import { applyResults } from '../src/edit/compose';
 import type { Edit } from '../src/edit/edit';
-import { indexFile } from '../src/index/scan';
 import type { CorpusIndex, SysctlSite } from '../src/index/types';
 import { tokenIndexAt } from '../src/lex/lexer';
 import { ParsedFile } from '../src/parse/parsed-file';
 import { insideError, SyntaxNode } from '../src/parse/parser';
 import { migratedMembers, planMigration } from '../src/plan/members';
 import type { Transform, TransformResult } from '../src/transform';
+import { toJscodeshift } from '../src/jscodeshift';
 
 export const RULE = 'sysctl';
 
@@ -255,15 +253,5 @@ export const transform: Transform = {
 	run: convertSysctls,
 };
 
-/** jscodeshift entry point (see remove-init-vnet.ts for the encoding round trip). */
-export default function jscodeshiftTransform(
-	fileInfo: { path: string; source: string },
-	api: { report?: (message: string) => void },
-): string | undefined {
-	const text = Buffer.from(fileInfo.source, 'utf8').toString('latin1');
-	const file = new ParsedFile(fileInfo.path, text);
-	const result = convertSysctls(file, indexFile(file));
-	for (const d of result.diagnostics) api.report?.(formatDiagnostic(d));
-	const output = applyResults(file, [result]);
-	return output === text ? undefined : Buffer.from(output, 'latin1').toString('utf8');
-}
+/** jscodeshift entry point (see src/jscodeshift.ts). */
+export default toJscodeshift(convertSysctls);

@@ -16,11 +16,8 @@
  * A module with a member the plan cannot migrate is left whole, reported.
  */
 import type { Diagnostic, Severity } from '../src/diagnostics';
-import { formatDiagnostic } from '../src/diagnostics';
-import { applyResults } from '../src/edit/compose';
 import type { Edit } from '../src/edit/edit';
 import type { Deletion } from '../src/edit/layout';
-import { indexFile } from '../src/index/scan';
 import type { CorpusIndex, FileIndex, GlobalDeclaration } from '../src/index/types';
 import { conditionsAt, conjuncts } from '../src/index/conditions';
 import { allConditionals, Conditional, Directive, joinTokens, lex, tokenIndexAt } from '../src/lex/lexer';
@@ -28,6 +25,7 @@ import { ParsedFile } from '../src/parse/parsed-file';
 import { accessorDefines, FRAMEWORK_HEADER, includedFiles, includeSpelling, MemberPlan, MigrationPlan, migratedMembers, ModulePlan, planMigration, resolveInclude } from '../src/plan/members';
 import { lineEndOf } from '../src/source';
 import type { RunContext, Transform, TransformResult } from '../src/transform';
+import { toJscodeshift } from '../src/jscodeshift';
 import { InitDecision, planInitializers } from '../src/plan/initializers';
 
 export const RULE = 'vnet-define';
@@ -630,15 +628,5 @@ export const transform: Transform = {
 	run: vnetDefine,
 };
 
-/** jscodeshift entry point (see remove-init-vnet.ts for the encoding round trip). */
-export default function jscodeshiftTransform(
-	fileInfo: { path: string; source: string },
-	api: { report?: (message: string) => void },
-): string | undefined {
-	const text = Buffer.from(fileInfo.source, 'utf8').toString('latin1');
-	const file = new ParsedFile(fileInfo.path, text);
-	const result = vnetDefine(file, indexFile(file));
-	for (const d of result.diagnostics) api.report?.(formatDiagnostic(d));
-	const output = applyResults(file, [result]);
-	return output === text ? undefined : Buffer.from(output, 'latin1').toString('utf8');
-}
+/** jscodeshift entry point (see src/jscodeshift.ts). */
+export default toJscodeshift(vnetDefine);
