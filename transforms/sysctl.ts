@@ -225,7 +225,9 @@ function rebaseHandlers(file: ParsedFile, index: CorpusIndex, report: Report): E
 			continue;
 		}
 		const text = file.text;
-		const children = h.body.namedChildren.filter((c) => c.type !== 'comment');
+		// INIT_VNET_* statements go (remove-init-vnet): they are no anchor.
+		const children = h.body.namedChildren.filter((c) => c.type !== 'comment' &&
+			!(c.type === 'expression_statement' && c.namedChild(0)?.childForFieldName('function')?.text.startsWith('INIT_VNET_')));
 		// After the declarations (style(9)), unless a declaration already reads arg1.
 		const firstStatement = h.arg1InDeclarations ? children[0] : children.find((c) => c.type !== 'declaration');
 		const anchor = firstStatement ?? null;
