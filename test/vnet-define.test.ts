@@ -128,3 +128,17 @@ describe('out-of-tree modules', () => {
 		expect(baz.diagnostics.map((d) => d.code)).not.toContain('vnet-define/local-declaration');
 	});
 });
+
+describe('definitions after the macros their initializers use', () => {
+	it('go below the #define, and below its whole #ifndef when it has one', async () => {
+		const text = '#include <net/vnet.h>\n\nstruct vnet_gif {\n\tint\t_gif_nest;\n\tint\t_gif_ttl;\n};\n' +
+			'#define\tVNET_GIF(sym)\tVSYM(vnet_gif, sym)\n#define\tV_gif_nest\tVNET_GIF(gif_nest)\n#define\tV_gif_ttl\tVNET_GIF(gif_ttl)\n\n' +
+			'#ifdef VIMAGE_GLOBALS\nstatic int\tgif_nest = MAX_GIF_NEST;\nstatic int\tgif_ttl = GIF_TTL;\n#endif\n\n' +
+			'#define\tMAX_GIF_NEST\t1\n#ifndef GIF_TTL\n#define\tGIF_TTL\t30\n#endif\n\nint\ng(void)\n{\n\n\treturn (V_gif_nest + V_gif_ttl);\n}\n';
+		const r = await migrate({ files: [{ path: 'gif.c', content: text }], transforms: TRANSFORMS });
+		expect(r.files[0].output).toBe('#include <net/vnet.h>\n\n' +
+			'#define\tMAX_GIF_NEST\t1\nstatic VNET_DEFINE(int, gif_nest) = MAX_GIF_NEST;\n#define\tV_gif_nest\tVNET(gif_nest)\n' +
+			'#ifndef GIF_TTL\n#define\tGIF_TTL\t30\n#endif\n\nstatic VNET_DEFINE(int, gif_ttl) = GIF_TTL;\n#define\tV_gif_ttl\tVNET(gif_ttl)\n\n' +
+			'int\ng(void)\n{\n\n\treturn (V_gif_nest + V_gif_ttl);\n}\n');
+	});
+});

@@ -177,8 +177,11 @@ function replaceStatement(ctx: FileContext, decls: GlobalDeclaration[]): { lines
 			for (const n of p.notes) ctx.report('note', 'vnet-define/plan', g.span.start, `${p.member.name}: ${n}`);
 			const later = laterMacroIn(ctx, g, p);
 			if (later) {
-				// The reference copy's initializer must follow every macro it uses.
-				insert(ctx, later.lineEnd, [...wrapInConditions(ctx, p, later.lineEnd, own), ...(p.localDefine ? accessorDefines([p.member.name], oldColumn(ctx, [p.member.name])) : [])]);
+				// The reference copy's initializer must follow every macro it uses; when that #define
+				// sits in a conditional the definition does not, the definition goes after its #endif.
+				const afterIf = afterEnclosingConditionals(ctx, later.start, g.statement.start);
+				const at = afterIf ?? later.lineEnd;
+				insert(ctx, at, [...(afterIf !== undefined ? [''] : []), ...wrapInConditions(ctx, p, at, own), ...(p.localDefine ? accessorDefines([p.member.name], oldColumn(ctx, [p.member.name])) : [])]);
 				ctx.report('note', 'vnet-define/moved-after-macro', g.span.start,
 					`${p.member.name}: its initializer uses ${later.tokens[0].text}, defined further down at line ${ctx.file.lines.line(later.start)}: the definition goes after it`);
 				continue;
@@ -198,6 +201,21 @@ function replaceStatement(ctx: FileContext, decls: GlobalDeclaration[]): { lines
 		}
 	}
 	return { lines, accessors, unknown };
+}
+
+/** Past the #endif of the outermost conditional holding `offset` but not `site`, if any. */
+function afterEnclosingConditionals(ctx: FileContext, offset: number, site: number): number | undefined {
+	let found: Conditional | undefined;
+	const visit = (cs: Conditional[]) => {
+		for (const c of cs) {
+			if (offset < c.start || offset >= c.end) continue;
+			if (site >= c.start && site < c.end) visit(c.children);
+			else found = c;
+			return;
+		}
+	};
+	visit(ctx.file.lexed.conditionals);
+	return found?.endif ? found.end : undefined;
 }
 
 /** The last `#define`, after the declaration, of a macro its (possibly restored) initializer uses. */
