@@ -132,6 +132,7 @@ function decide(m: MemberInfo, existing: string | undefined, allowedConditions: 
 		for (const a of pair.assignments) {
 			d.moved.push({ assignment: a, rule: `constant, opening one arm of an #if/#else pair in ${a.constructor} (${a.kind}): into the same conditional around the definitions` });
 		}
+		for (const a of whole.filter((x) => !pair.assignments.includes(x))) keep(a, 'after another use of the variable in its constructor');
 		d.conditional = { directive: pair.directive, values: pair.assignments.map((a) => (isZero(a.value) ? undefined : a.value)) as [string | undefined, string | undefined] };
 		return d;
 	}
@@ -175,7 +176,8 @@ function decide(m: MemberInfo, existing: string | undefined, allowedConditions: 
 
 /** Two constant assignments opening the two arms of one `#if`/`#else` the definition lacks. */
 function conditionalPair(whole: PlacedAssignment[], allowed: ReadonlySet<string>, existing: string | undefined) {
-	if (whole.length !== 2 || existing !== undefined) return undefined;
+	if (whole.length < 2 || existing !== undefined) return undefined;
+	// The first two assignments; later ones stay where they are.
 	const [a, b] = [...whole].sort((x, y) => x.order - y.order);
 	const extra = (x: PlacedAssignment) => x.conditions.filter((c) => !allowed.has(c.expr));
 	const [ca, cb] = [extra(a), extra(b)];
