@@ -16,6 +16,7 @@ import { hasAnyToken, scanSources } from './index/scan';
 import { verifyIndexes, VerifyResult } from './verify/verify';
 import { ParsedFile } from './parse/parsed-file';
 import { parsesWorse } from './parse/sanity';
+import { unifiedDiff } from './print/patch';
 import { yieldToEventLoop } from './parse/parser';
 import { decodeSource, encodeSource, isBinary } from './source';
 import type { RunContext, Transform, TransformResult } from './transform';
@@ -255,9 +256,9 @@ async function processFile(
 	if (withDiff) {
 		const shown = source.absPath ? displayPathFor(source.absPath, cwd) : source.path;
 		// A deleted file's patch names /dev/null as the new file, as git and patch expect.
-		result.diff = createTwoFilesPatch(`a/${shown}`, deletion ? '/dev/null' : `b/${shown}`, text, output, undefined, undefined, {
-			headerOptions: FILE_HEADERS_ONLY,
-		});
+		result.diff = deletion
+			? createTwoFilesPatch(`a/${shown}`, '/dev/null', text, output, undefined, undefined, { headerOptions: FILE_HEADERS_ONLY })
+			: unifiedDiff(`a/${shown}`, `b/${shown}`, text, edits);
 	}
 	if (mode === 'write' && source.absPath) {
 		const escape = await outsideRoots(source.absPath, roots);
