@@ -103,3 +103,21 @@ describe('output sanity', () => {
 		expect(parsesWorse(input, bad)).toMatchObject({ extra: 1 });
 	});
 });
+
+describe('unified diffs from edits', () => {
+	it('apply back to exactly the output, including at the end of a file without a final newline', async () => {
+		const { unifiedDiff } = await import('../src/print/patch');
+		const { applyPatch } = await import('diff');
+		const lines = Array.from({ length: 200 }, (_, k) => `line ${k}`);
+		const text = lines.join('\n'); // no final newline
+		const edits = [3, 4, 9, 40, 41, 42, 120, 199].map((k, n) => {
+			const start = text.indexOf(`line ${k}`);
+			const end = k === 199 ? text.length : start + `line ${k}\n`.length;
+			return { start, end, text: n % 2 ? '' : `changed ${k}\n`, rule: 'r' };
+		});
+		const output = applyEdits('f', text, edits);
+		const patch = unifiedDiff('a/f', 'b/f', text, edits);
+		expect(applyPatch(text, patch)).toBe(output);
+		expect(patch.match(/^@@/gm)?.length).toBeGreaterThan(1);
+	});
+});
