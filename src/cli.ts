@@ -7,7 +7,6 @@ import { Command, CommanderError, Option } from 'commander';
 import pc from 'picocolors';
 import type { Mode } from './pipeline';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const VERSION: string = require('../../package.json').version;
 
 interface MigrateFlags {

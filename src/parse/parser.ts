@@ -21,13 +21,10 @@ let parser: ParserT | undefined;
  * ourselves keeps it sloppy-mode CommonJS, as its authors wrote it.
  */
 function requireWithoutHooks(id: string): unknown {
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const Module = require('module') as typeof import('module') & {
 		_nodeModulePaths(dir: string): string[];
 	};
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { readFileSync } = require('fs') as typeof import('fs');
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { dirname } = require('path') as typeof import('path');
 	const filename = require.resolve(id);
 	const m = new Module(filename, module) as InstanceType<typeof Module> & { _compile(src: string, f: string): void };
@@ -40,14 +37,12 @@ function requireWithoutHooks(id: string): unknown {
 
 /** Whether a foreign TypeScript require hook (jscodeshift's babel) is installed. */
 function underRequireHooks(): boolean {
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	return Boolean((require('module') as unknown as { _extensions: Record<string, unknown> })._extensions['.ts']);
 }
 
 function getParser(): ParserT {
 	if (!parser) {
 		const Parser = (underRequireHooks() ? requireWithoutHooks('tree-sitter') : require('tree-sitter')) as typeof ParserT;
-		// eslint-disable-next-line @typescript-eslint/no-require-imports
 		const C = require('tree-sitter-c');
 		const p = new Parser();
 		p.setLanguage(C);
