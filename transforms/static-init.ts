@@ -10,6 +10,7 @@
  */
 import type { Diagnostic, Severity } from '../src/diagnostics';
 import type { Deletion } from '../src/edit/layout';
+import { partOf } from '../src/index/corpus-index';
 import type { CorpusIndex } from '../src/index/types';
 import { ParsedFile } from '../src/parse/parsed-file';
 import type { SyntaxNode } from '../src/parse/parser';
@@ -78,7 +79,7 @@ function emptiedConstructors(
 	report: (severity: Severity, code: string, offset: number, message: string) => void,
 ): void {
 	if (moved.length === 0) return;
-	const part = index.parts.find((p) => p.file === file.path);
+	const part = partOf(index, file.path);
 	for (const fn of part?.functions ?? []) {
 		const inside = moved.filter((m) => m >= fn.span.start && m < fn.span.end);
 		if (inside.length === 0) continue;

@@ -14,6 +14,7 @@
  */
 import type { Diagnostic, Severity } from '../src/diagnostics';
 import type { Edit } from '../src/edit/edit';
+import { partOf } from '../src/index/corpus-index';
 import type { CorpusIndex, SysctlSite } from '../src/index/types';
 import { tokenIndexAt } from '../src/lex/lexer';
 import { ParsedFile } from '../src/parse/parsed-file';
@@ -39,7 +40,7 @@ export function convertSysctls(file: ParsedFile, index: CorpusIndex): TransformR
 	const migrated = new Set(migratedMembers(plan).map((p) => `${p.member.containerTag}.${p.member.name}`));
 	const known = new Set(index.modules.map((m) => m.containerTag));
 	const skipped = new Set(plan.modules.filter((m) => m.skip).map((m) => m.module.containerTag));
-	const part = index.parts.find((p) => p.file === file.path);
+	const part = partOf(index, file.path);
 	const alreadyMigrated = file.lexed.tokens.some((t) => t.text === 'VNET_DEFINE' || t.text === 'VNET_DECLARE');
 
 	for (const s of part?.sysctls ?? []) {
@@ -211,7 +212,7 @@ function rebaseHandlers(file: ParsedFile, index: CorpusIndex, report: Report): E
 		const name = handlerName(s);
 		if (name) handlers.add(name);
 	}
-	const part = index.parts.find((p) => p.file === file.path);
+	const part = partOf(index, file.path);
 	const edits: Edit[] = [];
 	for (const fn of part?.functions ?? []) {
 		if (!handlers.has(fn.name)) continue;

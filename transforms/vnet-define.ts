@@ -20,6 +20,7 @@ import type { Edit } from '../src/edit/edit';
 import type { Deletion } from '../src/edit/layout';
 import type { CorpusIndex, FileIndex, GlobalDeclaration } from '../src/index/types';
 import { conditionsAt, conjuncts } from '../src/index/conditions';
+import { partOf } from '../src/index/corpus-index';
 import { allConditionals, Conditional, Directive, joinTokens, lex, tokenIndexAt } from '../src/lex/lexer';
 import { ParsedFile } from '../src/parse/parsed-file';
 import { accessorDefines, FRAMEWORK_HEADER, includedFiles, includeSpelling, MemberPlan, MigrationPlan, migratedMembers, ModulePlan, planMigration, resolveInclude } from '../src/plan/members';
@@ -54,16 +55,6 @@ function insert(ctx: FileContext, at: number, lines: string[], first = false): v
 	if (first) list.unshift(...lines);
 	else list.push(...lines);
 	ctx.insertions.set(at, list);
-}
-
-const partCache = new WeakMap<CorpusIndex, Map<string, FileIndex>>();
-function partOf(index: CorpusIndex, file: string): FileIndex | undefined {
-	let m = partCache.get(index);
-	if (!m) {
-		m = new Map(index.parts.map((p) => [p.file, p]));
-		partCache.set(index, m);
-	}
-	return m.get(file);
 }
 
 export function vnetDefine(file: ParsedFile, index: CorpusIndex, context?: RunContext): TransformResult {

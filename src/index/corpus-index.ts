@@ -29,6 +29,18 @@ export function isInitVnetName(name: string): boolean {
 	return name.startsWith(INIT_VNET_PREFIX) && name.length > INIT_VNET_PREFIX.length;
 }
 
+const partCache = new WeakMap<CorpusIndex, Map<string, FileIndex>>();
+
+/** The part of the index one file contributed (looked up once per index). */
+export function partOf(index: CorpusIndex, file: string): FileIndex | undefined {
+	let byFile = partCache.get(index);
+	if (!byFile) {
+		byFile = new Map(index.parts.map((p) => [p.file, p]));
+		partCache.set(index, byFile);
+	}
+	return byFile.get(file);
+}
+
 export function emptyIndex(): CorpusIndex {
 	return { schemaVersion: INDEX_SCHEMA_VERSION, files: [], modules: [], members: [], parts: [], plainUses: [], diagnostics: [] };
 }

@@ -8,6 +8,7 @@
  * static-init removes the statements, so both agree.
  */
 import type { Assignment, ConstructorKind, CorpusIndex, MemberInfo } from '../index/types';
+import { partOf } from '../index/corpus-index';
 import { lex } from '../lex/lexer';
 import { MemberPlan, MigrationPlan, migratedMembers } from './members';
 
@@ -60,7 +61,7 @@ export function planInitializers(index: CorpusIndex, plan: MigrationPlan): Map<s
  */
 function declineLateMacros(index: CorpusIndex, p: MemberPlan, d: InitDecision): void {
 	if (d.initializer === undefined || !p.site || p.site.initializer !== undefined) return;
-	const part = index.parts.find((x) => x.file === p.site!.span.file);
+	const part = partOf(index, p.site.span.file);
 	if (!part) return;
 	const names = new Set(lex(d.initializer).tokens.filter((t) => t.kind === 'ident').map((t) => t.text));
 	const macro = part.items.filter((i) => i.kind === '#define' && i.name && names.has(i.name) && i.span.start > p.site!.statement.end).pop();

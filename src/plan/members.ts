@@ -6,6 +6,7 @@
  * `#define V_x VNET(x)`, and the exact type spellings (typedefs for
  * function pointers, tags for anonymous queue heads).
  */
+import { partOf } from '../index/corpus-index';
 import type { CorpusIndex, GlobalDeclaration, MemberInfo, Module } from '../index/types';
 
 export interface MemberPlan {
@@ -201,7 +202,7 @@ function computePlan(index: CorpusIndex): MigrationPlan {
 
 /** Whether everything a header holds is removed by the migration (nothing is converted in it). */
 function headerLeftEmpty(index: CorpusIndex, plan: MigrationPlan, header: string): boolean {
-	const part = index.parts.find((p) => p.file === header);
+	const part = partOf(index, header);
 	if (!part) return false;
 	const migrated = plan.modules.filter((m) => !m.skip);
 	if (migrated.some((m) => m.members.some((p) => !p.skip && p.declareInContainer && p.member.span.file === header))) return false;
