@@ -23,7 +23,8 @@ import { conditionsAt, conjuncts } from '../src/index/conditions';
 import { partOf } from '../src/index/corpus-index';
 import { allConditionals, Conditional, Directive, joinTokens, lex, tokenIndexAt } from '../src/lex/lexer';
 import { ParsedFile } from '../src/parse/parsed-file';
-import { accessorDefines, FRAMEWORK_HEADER, includedFiles, includeSpelling, MemberPlan, MigrationPlan, migratedMembers, ModulePlan, planMigration, resolveInclude } from '../src/plan/members';
+import { includedFiles, includeSpelling, resolveInclude } from '../src/index/includes';
+import { accessorDefines, FRAMEWORK_HEADER, MemberPlan, MigrationPlan, migratedMembers, ModulePlan, planMigration } from '../src/plan/members';
 import { lineEndOf } from '../src/source';
 import type { RunContext, Transform, TransformResult } from '../src/transform';
 import { toJscodeshift } from '../src/jscodeshift';
@@ -422,7 +423,7 @@ function knownAccessors(index: CorpusIndex): Set<string> {
  */
 function visibility(ctx: FileContext, plan: MigrationPlan): void {
 	const { file } = ctx;
-	const seen = includedFiles(ctx.index, plan, file.path);
+	const seen = includedFiles(ctx.index, file.path, plan.deletedHeaders);
 	const missing: MemberPlan[] = [];
 	for (const p of ctx.members.values()) {
 		if (!p.users.includes(file.path)) continue;
@@ -436,7 +437,7 @@ function visibility(ctx: FileContext, plan: MigrationPlan): void {
 	const headers = new Map<string, { path: string; names: string[] }>();
 	for (const p of missing) {
 		const header = p.declarationFiles.find((f) => f.endsWith('.h') && !plan.deletedHeaders.has(f));
-		const spelling = header ? includeSpelling(ctx.index, plan, header) : undefined;
+		const spelling = header ? includeSpelling(ctx.index, header) : undefined;
 		if (header && spelling) {
 			const entry = headers.get(header) ?? { path: spelling.path, names: [] };
 			entry.names.push(`V_${p.member.name}`);
@@ -488,7 +489,7 @@ function includes(ctx: FileContext, plan: MigrationPlan): void {
 	let droppedContainerHeader = false;
 	let hasFramework = false;
 	for (const inc of part!.includes) {
-		const target = resolveInclude(plan, file.path, inc.path, inc.system);
+		const target = resolveInclude(ctx.index.files, file.path, inc.path, inc.system);
 		if (inc.path === FRAMEWORK_HEADER || target?.endsWith(`/${FRAMEWORK_HEADER}`)) hasFramework = true;
 		if (target && plan.deletedHeaders.has(target)) {
 			ctx.deletions.push({ start: inc.span.start, end: inc.span.end, rule: RULE });

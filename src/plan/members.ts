@@ -53,8 +53,6 @@ export interface MigrationPlan {
 	byName: Map<string, MemberPlan>;
 	/** Container headers the migration leaves empty: deleted, and their #includes go. */
 	deletedHeaders: Set<string>;
-	/** Every file of the tree, for resolving #include paths. */
-	files: string[];
 }
 
 /** The framework header: the NET container's header in the old design, kept in the new one. */
@@ -190,7 +188,7 @@ function computePlan(index: CorpusIndex): MigrationPlan {
 		modules.push(mp);
 		for (const p of members) byName.set(p.member.name, p);
 	}
-	const plan: MigrationPlan = { modules, byName, deletedHeaders: new Set(), files: index.files };
+	const plan: MigrationPlan = { modules, byName, deletedHeaders: new Set() };
 	for (const mp of modules) {
 		const header = mp.module.container?.file;
 		if (!mp.skip && header && !header.endsWith(`/${FRAMEWORK_HEADER}`) && header !== FRAMEWORK_HEADER && headerLeftEmpty(index, plan, header)) {
@@ -233,44 +231,6 @@ function headerLeftEmpty(index: CorpusIndex, plan: MigrationPlan, header: string
 
 function byNameHas(plan: MigrationPlan, name: string): boolean {
 	return plan.byName.has(name) && !plan.byName.get(name)!.skip;
-}
-
-/** Files a file includes, directly or through the headers it includes, that are in the tree. */
-export function includedFiles(index: CorpusIndex, plan: MigrationPlan, file: string): Set<string> {
-	const seen = new Set<string>();
-	const parts = new Map(index.parts.map((p) => [p.file, p]));
-	const visit = (f: string) => {
-		for (const inc of parts.get(f)?.includes ?? []) {
-			const target = resolveInclude(plan, f, inc.path, inc.system);
-			// A deleted container header no longer brings in what it included.
-			if (target && !seen.has(target) && !plan.deletedHeaders.has(target)) {
-				seen.add(target);
-				visit(target);
-			}
-		}
-	};
-	visit(file);
-	return seen;
-}
-
-/** How the tree spells an #include of `file` (`<netinet/ip_var.h>`), from an existing one. */
-export function includeSpelling(index: CorpusIndex, plan: MigrationPlan, file: string): { path: string; system: boolean } | undefined {
-	for (const p of index.parts) {
-		for (const inc of p.includes) {
-			if (inc.system && resolveInclude(plan, p.file, inc.path, inc.system) === file) return { path: inc.path, system: true };
-		}
-	}
-	return undefined;
-}
-
-/** The tree file an #include names, if it is in the tree: relative to the includer first, then by path suffix. */
-export function resolveInclude(plan: MigrationPlan, from: string, path: string, system: boolean): string | undefined {
-	if (!system) {
-		const dir = from.includes('/') ? from.slice(0, from.lastIndexOf('/') + 1) : '';
-		const local = `${dir}${path}`;
-		if (plan.files.includes(local)) return local;
-	}
-	return plan.files.find((f) => f === path || f.endsWith(`/${path}`));
 }
 
 /** Members of modules that are migrated (not skipped), live ones only. */

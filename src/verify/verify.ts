@@ -17,6 +17,7 @@
  */
 import { canonicalType } from '../index/ctypes';
 import { constructorsOf } from '../index/corpus-index';
+import { includedFiles } from '../index/includes';
 import type { Assignment, ConstructorKind, CorpusIndex, FileIndex, MemberInfo, VnetDefinition } from '../index/types';
 
 export type FindingSeverity = 'error' | 'warning' | 'note';
@@ -136,23 +137,6 @@ function assignmentsByVariable(index: CorpusIndex): Map<string, Placed[]> {
 	return out;
 }
 
-function includedFrom(parts: Map<string, FileIndex>, files: string[], file: string): Set<string> {
-	const seen = new Set<string>([file]);
-	const stack = [file];
-	while (stack.length) {
-		const f = stack.pop()!;
-		for (const inc of parts.get(f)?.includes ?? []) {
-			const dir = f.includes('/') ? f.slice(0, f.lastIndexOf('/') + 1) : '';
-			const target = (!inc.system && files.includes(`${dir}${inc.path}`)) ? `${dir}${inc.path}` : files.find((x) => x === inc.path || x.endsWith(`/${inc.path}`));
-			if (target && !seen.has(target)) {
-				seen.add(target);
-				stack.push(target);
-			}
-		}
-	}
-	return seen;
-}
-
 /**
  * `reported`: with `--verify`, the warnings the migration itself gave (sites
  * it left for the developer). An old construct that one of them names, in
@@ -199,7 +183,7 @@ export function verifyIndexes(oldIndex: CorpusIndex, newIndex: CorpusIndex, repo
 	const parts = new Map(newIndex.parts.map((p) => [p.file, p]));
 	let accessorUses = 0;
 	for (const part of newIndex.parts) {
-		const visible = includedFrom(parts, newIndex.files, part.file);
+		const visible = new Set([part.file, ...includedFiles(newIndex, part.file)]);
 		const seenParts = [...visible].map((f) => parts.get(f)).filter((p): p is FileIndex => Boolean(p));
 		for (const [name, count] of Object.entries(part.accessorUses)) {
 			accessorUses += count;
