@@ -17,7 +17,7 @@ import { isInitVnetName } from '../src/index/corpus-index';
 import { joinTokens, matchParen, Token, tokenIndexAt } from '../src/lex/lexer';
 import { ParsedFile } from '../src/parse/parsed-file';
 import { insideError, SyntaxNode } from '../src/parse/parser';
-import type { Variant } from '../src/parse/variants';
+import { functionIn, Variant } from '../src/parse/variants';
 import type { Transform, TransformResult } from '../src/transform';
 import { toJscodeshift } from '../src/jscodeshift';
 
@@ -243,10 +243,8 @@ function inScope(file: ParsedFile, variant: Variant, accepted: Accepted, name: s
 	const fnStart = accepted.functions[accepted.functions.length - 1].startIndex;
 	for (const v of file.variants.parsed()) {
 		if (v === variant) continue;
-		const other = v.tree.rootNode.descendantForIndex(fnStart);
-		for (let n: SyntaxNode | null = other; n; n = n.parent) {
-			if (n.type === 'function_definition' && n.startIndex === fnStart) collectFunctionNames(n, before, names);
-		}
+		const other = functionIn(v, fnStart);
+		if (other) collectFunctionNames(other, before, names);
 	}
 	if (names.has(name)) return true;
 	for (const top of variant.tree.rootNode.namedChildren) {

@@ -13,7 +13,7 @@ import type { Deletion } from '../src/edit/layout';
 import { partOf } from '../src/index/corpus-index';
 import type { CorpusIndex } from '../src/index/types';
 import { ParsedFile } from '../src/parse/parsed-file';
-import type { SyntaxNode } from '../src/parse/parser';
+import { functionIn } from '../src/parse/variants';
 import { planInitializers } from '../src/plan/initializers';
 import { planMigration } from '../src/plan/members';
 import type { RunContext, Transform, TransformResult } from '../src/transform';
@@ -83,11 +83,7 @@ function emptiedConstructors(
 	for (const fn of part?.functions ?? []) {
 		const inside = moved.filter((m) => m >= fn.span.start && m < fn.span.end);
 		if (inside.length === 0) continue;
-		const found = file.variants.find((v) => {
-			let n: SyntaxNode | null = v.tree.rootNode.descendantForIndex(fn.span.start);
-			while (n && !(n.type === 'function_definition' && n.startIndex === fn.span.start)) n = n.parent;
-			return n?.childForFieldName('body') ?? undefined;
-		});
+		const found = file.variants.find((v) => functionIn(v, fn.span.start)?.childForFieldName('body') ?? undefined);
 		if (!found) continue;
 		const left = found.value.namedChildren.filter((c) => {
 			if (c.type === 'comment' || c.type === 'declaration' || c.type === 'return_statement') return false;

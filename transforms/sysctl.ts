@@ -19,6 +19,7 @@ import type { CorpusIndex, SysctlSite } from '../src/index/types';
 import { tokenIndexAt } from '../src/lex/lexer';
 import { ParsedFile } from '../src/parse/parsed-file';
 import { insideError, SyntaxNode } from '../src/parse/parser';
+import { functionIn } from '../src/parse/variants';
 import { migratedMembers, planMigration } from '../src/plan/members';
 import type { Transform, TransformResult } from '../src/transform';
 import { toJscodeshift } from '../src/jscodeshift';
@@ -184,9 +185,7 @@ interface HandlerBody {
 
 function handlerBody(file: ParsedFile, fnStart: number): HandlerBody | undefined {
 	const found = file.variants.find((v) => {
-		let n: SyntaxNode | null = v.tree.rootNode.descendantForIndex(fnStart);
-		while (n && !(n.type === 'function_definition' && n.startIndex === fnStart)) n = n.parent;
-		const body = n?.childForFieldName('body');
+		const body = functionIn(v, fnStart)?.childForFieldName('body');
 		return body && !body.hasError && !insideError(body) ? body : undefined;
 	});
 	if (!found) return undefined;

@@ -11,6 +11,7 @@
 import { Directive, joinTokens, matchParen, splitArguments, Token, tokenIndexAt } from '../lex/lexer';
 import type { ParsedFile } from '../parse/parsed-file';
 import { insideError, SyntaxNode } from '../parse/parser';
+import { functionIn } from '../parse/variants';
 import { conditionsAt, inVimageGlobals, relativeConditions } from './conditions';
 import { classifyConstant } from './constants';
 import { codeText, declaratorInfo } from './ctypes';
@@ -759,9 +760,7 @@ function scanFunction(file: ParsedFile, idx: FileIndex, spans: Spans, fn: Syntax
 	// Statements in other #if arms are visible only in other parse variants: take them all.
 	const byStatement = new Map<number, Assignment>();
 	for (const v of file.variants.parsed()) {
-		let other: SyntaxNode | null = v.tree.rootNode.descendantForIndex(fn.startIndex);
-		while (other && !(other.type === 'function_definition' && other.startIndex === fn.startIndex)) other = other.parent;
-		const otherBody = other?.childForFieldName('body');
+		const otherBody = functionIn(v, fn.startIndex)?.childForFieldName('body');
 		if (!otherBody || insideError(otherBody)) continue;
 		for (const a of assignmentsIn(file, spans, otherBody, otherBody)) if (!byStatement.has(a.statement.start)) byStatement.set(a.statement.start, a);
 	}

@@ -219,4 +219,12 @@ export class ParseVariants {
 	}
 }
 
+/** The `function_definition` starting at `start` in a variant's tree, if that variant has one. */
+export function functionIn(v: Variant, start: number): SyntaxNode | undefined {
+	for (let n: SyntaxNode | null = v.tree.rootNode.descendantForIndex(start); n; n = n.parent) {
+		if (n.type === 'function_definition' && n.startIndex === start) return n;
+	}
+	return undefined;
+}
+
 export type { SyntaxNode };
