@@ -4,12 +4,11 @@
  * a called init function, MOD_LOAD and SYSINIT constants as deliberate
  * changes) and every reason to keep a statement.
  */
-import { cpSync, mkdtempSync, readFileSync } from 'fs';
-import { tmpdir } from 'os';
+import { readFileSync } from 'fs';
 import * as path from 'path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrate } from '../src';
-import { removeTree } from './helpers/run';
+import { copyFixtureInput, removeTree } from './helpers/run';
 
 const FIXTURE = path.join(__dirname, 'fixtures/static-init');
 const TRANSFORMS = ['remove-init-vnet', 'vnet-define', 'sysctl', 'static-init'];
@@ -17,8 +16,7 @@ const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeTree));
 
 function copyInput(): string {
-	const dir = mkdtempSync(path.join(tmpdir(), 'static-init-'));
-	cpSync(path.join(FIXTURE, 'input'), dir, { recursive: true });
+	const dir = copyFixtureInput(FIXTURE);
 	dirs.push(dir);
 	return dir;
 }

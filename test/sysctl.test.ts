@@ -4,12 +4,11 @@
  * use arg1, ignore it, or live elsewhere; kinds r195699 lacks, a symbol that
  * is no member, and a container outside the tree.
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync } from 'fs';
-import { tmpdir } from 'os';
+import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrate } from '../src';
-import { removeTree } from './helpers/run';
+import { copyFixtureInput, removeTree } from './helpers/run';
 
 const FIXTURE = path.join(__dirname, 'fixtures/sysctl');
 const TRANSFORMS = ['vnet-define', 'sysctl'];
@@ -17,8 +16,7 @@ const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeTree));
 
 function copyInput(): string {
-	const dir = mkdtempSync(path.join(tmpdir(), 'sysctl-'));
-	cpSync(path.join(FIXTURE, 'input'), dir, { recursive: true });
+	const dir = copyFixtureInput(FIXTURE);
 	dirs.push(dir);
 	return dir;
 }

@@ -5,12 +5,11 @@
  * direct accesses, the container header deleted and its includes replaced.
  */
 import { execFileSync } from 'child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrate } from '../src';
-import { removeTree } from './helpers/run';
+import { copyFixtureInput, removeTree } from './helpers/run';
 
 const FIXTURE = path.join(__dirname, 'fixtures/vnet-define');
 const TRANSFORMS = ['remove-init-vnet', 'vnet-define'];
@@ -24,8 +23,7 @@ function listFiles(dir: string, base = dir): string[] {
 
 const work: string[] = [];
 function copyInput(): string {
-	const dir = mkdtempSync(path.join(tmpdir(), 'vnet-define-'));
-	cpSync(path.join(FIXTURE, 'input'), dir, { recursive: true });
+	const dir = copyFixtureInput(FIXTURE);
 	work.push(dir);
 	return dir;
 }

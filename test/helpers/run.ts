@@ -1,6 +1,6 @@
 /** Test helpers: temporary trees and running the built CLI. */
 import { spawnSync, SpawnSyncReturns } from 'child_process';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { cpSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { ParsedFile } from '../../src/parse/parsed-file';
@@ -38,4 +38,11 @@ export function removeInitVnetText(text: string, name = 'test.c') {
 	const file = new ParsedFile(name, text);
 	const result = removeInitVnet(file, emptyIndex());
 	return { output: applyResults(file, [result]), ...result };
+}
+
+/** A scratch copy of a golden fixture's `input/` tree; `removeTree` it when done. */
+export function copyFixtureInput(fixture: string): string {
+	const dir = mkdtempSync(path.join(tmpdir(), `${path.basename(fixture)}-`));
+	cpSync(path.join(fixture, 'input'), dir, { recursive: true });
+	return dir;
 }
