@@ -66,10 +66,3 @@ export function insideError(node: SyntaxNode, stop?: SyntaxNode | null): boolean
 	}
 	return false;
 }
-
-export function ancestor(node: SyntaxNode, type: string): SyntaxNode | null {
-	for (let n = node.parent; n; n = n.parent) {
-		if (n.type === type) return n;
-	}
-	return null;
-}
