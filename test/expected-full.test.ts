@@ -20,8 +20,6 @@ const KNOWN_GAPS: Record<string, string> = {
 	'modules/ngtag/ngtag_var.h': 'the heading comment of the SIZEOF_vnet_ngtag guard: expected drops it, the tool keeps comments heading kept content (issue 5)',
 	'sys/netinet/in_rmx.c': 'expected moves the RTQ_* macros above the definitions; the tool moves definitions below their macros or keeps the constructor assignment when a sysctl names the variable first (issue 5/6)',
 	'sys/netinet/ip_input.c': 'ipstealth: the tool keeps the #ifdef IPSTEALTH its definition had, expected drops it (issue 5)',
-	'sys/netinet6/nd6.c': 'include order (<netinet/ip_var.h> before <netinet/ip6.h> in expected) and accessor alignment column (issue 5)',
-	'sys/sys/vimage.h': 'expected leaves the framework header alone; the tool resolves its #ifdef VIMAGE_GLOBALS as unifdef -UVIMAGE_GLOBALS (spec §3.6)',
 };
 
 function listFiles(dir: string, base = dir): string[] {

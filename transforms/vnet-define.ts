@@ -445,7 +445,7 @@ function visibility(ctx: FileContext, plan: MigrationPlan): void {
 		} else local.push(p);
 	}
 	for (const { path, names } of headers.values()) {
-		insert(ctx, includePosition(ctx, path), [`#include <${path}>`], true);
+		insert(ctx, includePosition(ctx, path, plan.deletedHeaders), [`#include <${path}>`], true);
 		ctx.report('note', 'vnet-define/include-added', 0, `#include <${path}> added: it declares ${names.join(', ')}, which this file used through a container header`);
 	}
 	if (local.length === 0) return;
@@ -461,11 +461,15 @@ function visibility(ctx: FileContext, plan: MigrationPlan): void {
 	insert(ctx, ctx.definitionsEnd ?? afterIncludes(ctx), ctx.definitionsEnd === undefined ? ['', ...lines] : lines);
 }
 
-/** Where `#include <path>` goes: in path order within its directory's group, else after the last include. */
-function includePosition(ctx: FileContext, path: string): number {
+/**
+ * Where `#include <path>` goes: in path order within its directory's group
+ * (the includes of deleted headers, which go, not counted), else after the last include.
+ */
+function includePosition(ctx: FileContext, path: string, deletedHeaders: ReadonlySet<string>): number {
 	const { file, part } = ctx;
 	const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/') + 1) : '';
-	const top = part!.includes.filter((i) => i.system && conditionsAt(file.text, file.lexed, i.span.start).length === 0);
+	const top = part!.includes.filter((i) => i.system && conditionsAt(file.text, file.lexed, i.span.start).length === 0 &&
+		!deletedHeaders.has(resolveInclude(ctx.index.files, file.path, i.path, i.system) ?? ''));
 	const group = top.filter((i) => dir !== '' && i.path.startsWith(dir) && !i.path.slice(dir.length).includes('/'));
 	const before = group.find((i) => i.path > path);
 	if (before) return lineStartOfOffset(file.text, before.span.start);
@@ -527,9 +531,16 @@ function lineStartOfOffset(text: string, offset: number): number {
 	return text.lastIndexOf('\n', offset - 1) + 1;
 }
 
-/** The value column the members' old accessor macros were aligned on. */
+/** The value column the members' old accessor macros were mostly aligned on (0: none). */
 function oldColumn(ctx: FileContext, names: string[]): number {
-	return Math.max(0, ...names.map((n) => ctx.members.get(n)?.member.accessor?.column ?? 0));
+	const counts = new Map<number, number>();
+	for (const n of names) {
+		const c = ctx.members.get(n)?.member.accessor?.column;
+		if (c) counts.set(c, (counts.get(c) ?? 0) + 1);
+	}
+	let best = 0;
+	for (const [c, k] of counts) if (k > (counts.get(best) ?? 0) || (k === counts.get(best) && c > best)) best = c;
+	return best;
 }
 
 /** The container struct tag a direct access goes through. */

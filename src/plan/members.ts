@@ -238,11 +238,16 @@ export function migratedMembers(plan: MigrationPlan): MemberPlan[] {
 	return plan.modules.filter((m) => !m.skip).flatMap((m) => m.members.filter((p) => !p.skip));
 }
 
-/** `#define V_x VNET(x)` lines, the values aligned on a tab stop as style(9) blocks are. */
+/**
+ * `#define V_x VNET(x)` lines, the values aligned on a tab stop as style(9) blocks are:
+ * on the old accessor block's column when there was one (a name too long for it
+ * overflows by one tab, as in the old block), else on the first stop that fits them all.
+ */
 export function accessorDefines(names: string[], oldColumn = 0): string[] {
 	if (names.length === 0) return [];
-	// At least where the old accessor block aligned its values.
-	const column = Math.max(24, oldColumn, ...names.map((n) => (Math.floor((8 + 2 + n.length) / 8) + 1) * 8));
+	const column = oldColumn > 0
+		? Math.max(24, oldColumn)
+		: Math.max(24, ...names.map((n) => (Math.floor((8 + 2 + n.length) / 8) + 1) * 8));
 	return names.map((n) => {
 		const end = 8 + 2 + n.length;
 		const tabs = Math.max(1, Math.ceil((column - end) / 8));

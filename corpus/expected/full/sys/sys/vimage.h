@@ -139,8 +139,6 @@ int	vnet_mod_deregister(const vnet_modinfo_t *);
 #define	CURVNET_RESTORE()
 #define	TD_TO_VNET(td)	NULL
 
-#define	VSYM(base, sym)	(sym)
-#else
 #define	VSYM(base, sym)	(base ## _0._ ## sym)
 #define	INIT_FROM_VNET(vnet, modindex, modtype, sym)
 
