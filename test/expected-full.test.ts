@@ -19,7 +19,6 @@ const KNOWN_GAPS: Record<string, string> = {
 	'modules/pfilt/pfilt.c': 'INIT_VNET inside PFILT_COUNT: reported, edited by hand in expected; expected also drops the block it leaves empty',
 	'modules/ngtag/ngtag_var.h': 'the heading comment of the SIZEOF_vnet_ngtag guard: expected drops it, the tool keeps comments heading kept content (issue 5)',
 	'sys/netinet/in_rmx.c': 'expected moves the RTQ_* macros above the definitions; the tool moves definitions below their macros or keeps the constructor assignment when a sysctl names the variable first (issue 5/6)',
-	'sys/netinet/ip_input.c': 'ipstealth: the tool keeps the #ifdef IPSTEALTH its definition had, expected drops it (issue 5)',
 };
 
 function listFiles(dir: string, base = dir): string[] {

@@ -18,7 +18,7 @@
 import type { Diagnostic, Severity } from '../src/diagnostics';
 import type { Edit } from '../src/edit/edit';
 import type { Deletion } from '../src/edit/layout';
-import type { CorpusIndex, FileIndex, GlobalDeclaration } from '../src/index/types';
+import type { Condition, CorpusIndex, FileIndex, GlobalDeclaration } from '../src/index/types';
 import { conditionsAt, conjuncts } from '../src/index/conditions';
 import { partOf } from '../src/index/corpus-index';
 import { allConditionals, Conditional, Directive, joinTokens, lex, tokenIndexAt } from '../src/lex/lexer';
@@ -257,7 +257,7 @@ function resolveVimageGlobals(ctx: FileContext, c: Conditional, handled: Set<str
 	const toks = file.lexed.tokens;
 	// Everything in the defined arms must be declarations we understand.
 	const inArm = (g: GlobalDeclaration, k: number) => g.statement.start >= c.arms[k].start && g.statement.end <= c.arms[k].end;
-	const plans: Array<{ stmt: GlobalDeclaration[]; lines: string[]; accessors: string[] }> = [];
+	const plans: Array<{ stmt: GlobalDeclaration[]; lines: string[]; accessors: string[]; within: Condition[] }> = [];
 	// Code rather than declarations (e.g. `#ifndef VIMAGE_GLOBALS` vnet_mod_register() `#else`
 	// a direct constructor call `#endif` in a function): unifdef -UVIMAGE_GLOBALS.
 	if (arms.defined.every((k) => !part!.globals.some((g) => inArm(g, k)))) {
@@ -289,11 +289,14 @@ function resolveVimageGlobals(ctx: FileContext, c: Conditional, handled: Set<str
 					return;
 				}
 			}
-			plans.push({ stmt, ...replaceStatement(ctx, stmt) });
+			// Conditions inside the VIMAGE_GLOBALS arm (`#ifdef IPSTEALTH`) hold for the accessors too.
+			const around = conditionsAt(file.text, file.lexed, stmt[0].statement.start);
+			const within = around.slice(around.findIndex((x) => x.at === c.arms[0].directive.start) + 1);
+			plans.push({ stmt, within, ...replaceStatement(ctx, stmt) });
 		}
 	}
 	// Now edit: statements, the accessor block, the directive lines.
-	const accessors: string[] = [];
+	const accessors: Array<{ name: string; within: Condition[] }> = [];
 	let last = -1;
 	for (const p of plans) {
 		const first = p.stmt[0];
@@ -305,7 +308,7 @@ function resolveVimageGlobals(ctx: FileContext, c: Conditional, handled: Set<str
 		}
 		if (p.lines.length === 0) ctx.deletions.push(wholeLines(first.statement.start, first.statement.end));
 		else ctx.edits.push(replacement(ctx, first.statement.start, first.statement.end, p.lines));
-		accessors.push(...p.accessors);
+		accessors.push(...p.accessors.map((name) => ({ name, within: p.within })));
 		if (p.lines.length) last = Math.max(last, first.statement.end);
 	}
 	if (last !== -1) {
@@ -313,7 +316,7 @@ function resolveVimageGlobals(ctx: FileContext, c: Conditional, handled: Set<str
 		const at = c.arms[arms.defined[0]].end;
 		ctx.definitionsEnd ??= at;
 		// style(9) groups: the definitions, an empty line, their accessors.
-		if (accessors.length) insert(ctx, at, ['', ...accessorDefines(accessors, oldColumn(ctx, accessors))]);
+		if (accessors.length) insert(ctx, at, ['', ...conditionalAccessorDefines(ctx, accessors)]);
 	}
 	if (arms.rest !== undefined) {
 		// unifdef -UVIMAGE_GLOBALS of `#if A && defined(VIMAGE_GLOBALS)` keeps `#if A`.
@@ -529,6 +532,22 @@ function includes(ctx: FileContext, plan: MigrationPlan): void {
 
 function lineStartOfOffset(text: string, offset: number): number {
 	return text.lastIndexOf('\n', offset - 1) + 1;
+}
+
+/** Accessor lines, each run of names sharing the conditions of their definitions wrapped in them. */
+function conditionalAccessorDefines(ctx: FileContext, entries: Array<{ name: string; within: Condition[] }>): string[] {
+	const names = entries.map((e) => e.name);
+	const lines = accessorDefines(names, oldColumn(ctx, names));
+	const opening = (w: Condition[]) => w.map((x) => (x.armIndex === 0 ? x.directive : `#if ${x.expr}`));
+	const out: string[] = [];
+	for (let k = 0; k < entries.length;) {
+		const open = opening(entries[k].within);
+		let j = k;
+		while (j < entries.length && opening(entries[j].within).join('\n') === open.join('\n')) j++;
+		out.push(...open, ...lines.slice(k, j), ...open.map(() => '#endif'));
+		k = j;
+	}
+	return out;
 }
 
 /** The value column the members' old accessor macros were mostly aligned on (0: none). */
