@@ -73,6 +73,19 @@ describe('edits', () => {
 		const edits = planDeletions({ text, lexed: lex(text) }, [{ start, end: start + 2, rule: 'r' }]);
 		expect(applyEdits('f', text, edits)).toBe('a;\n\nb;\n');
 	});
+	it('a one-line heading comment goes with the paragraph it heads; a section heading stays while its section has more', () => {
+		const del = (text: string, line: string) => {
+			const start = text.indexOf(line);
+			return applyEdits('f', text, planDeletions({ text, lexed: lex(text) }, [{ start, end: start + line.length + 1, rule: 'r', withHeading: true }]));
+		};
+		const oneLine = 'int a;\n\n/* Size check. */\n#define\tSIZEOF_X\t8\n\nint b;\n';
+		expect(del(oneLine, '#define\tSIZEOF_X\t8')).toBe('int a;\n\nint b;\n');
+		const section = 'int a;\n\n/*\n * Macros\n */\n#define\tINIT_X(v)\tv\n\n#define\tX(s)\ts\n';
+		expect(del(section, '#define\tINIT_X(v)\tv')).toBe('int a;\n\n/*\n * Macros\n */\n\n#define\tX(s)\ts\n');
+		// A one-line comment over a paragraph only partly removed stays.
+		const partly = 'int a;\n\n/* Size check. */\n#define\tSIZEOF_X\t8\n#define\tKEEP\t1\n';
+		expect(del(partly, '#define\tSIZEOF_X\t8')).toBe('int a;\n\n/* Size check. */\n#define\tKEEP\t1\n');
+	});
 });
 
 describe('library API', () => {

@@ -151,11 +151,17 @@ export function planDeletions(ctx: LayoutContext, deletions: Deletion[]): Edit[]
 		}
 	}
 
-	// Heading comments of removed blocks go with them, when all the heading covers goes.
+	// Heading comments of removed blocks go with them, when all the heading covers goes: to the
+	// end of its block; a one-line comment (style(9) writes section headings on several lines)
+	// covers only its paragraph, up to an empty line.
 	for (const r of [...removed]) {
 		if (!deletions.some((d) => d.withHeading && d.start >= r.start && d.end <= r.end)) continue;
 		const heading = headingAbove(ctx, r.start);
-		if (heading !== undefined && blockEndsRemoved(text, removed, r)) removed = mergeRanges([...removed, { start: heading, end: r.start, rule: r.rule }]);
+		if (heading === undefined) continue;
+		const oneLine = !text.slice(heading, r.start).trimEnd().includes('\n');
+		if ((oneLine && paragraphEndsAt(text, r.end)) || blockEndsRemoved(text, removed, r)) {
+			removed = mergeRanges([...removed, { start: heading, end: r.start, rule: r.rule }]);
+		}
 	}
 
 	removed = normalizeBlankLines(ctx, removed);
@@ -203,6 +209,11 @@ function normalizeBlankLines(ctx: LayoutContext, runs: Range[]): Range[] {
 		}
 	}
 	return out;
+}
+
+/** Whether a paragraph ends at line start `offset`: an empty line or the end of the file follows. */
+function paragraphEndsAt(text: string, offset: number): boolean {
+	return offset >= text.length || isBlank(text.slice(offset, lineEndOf(text, offset)));
 }
 
 /**
