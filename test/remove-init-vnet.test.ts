@@ -51,11 +51,17 @@ describe('remove-init-vnet reports', () => {
 		expect(r.deletions).toHaveLength(1);
 	});
 
-	it('reports INIT_VNET inside another macro body and keeps it', () => {
+	it('removes INIT_VNET statements from other macros\' bodies, noting a non-curvnet argument; reports and keeps one that is no statement', () => {
 		const text = readFileSync(path.join(FIXTURES, 'header.h'), 'latin1');
 		const r = removeInitVnetText(text, 'header.h');
-		expect(r.diagnostics.map((d) => `${d.line}:${d.code}`)).toEqual(['26:init-vnet/in-directive']);
-		expect(r.output).toContain('do { INIT_VNET_FOO(curvnet); } while (0)');
+		expect(r.diagnostics.map((d) => `${d.line}:${d.severity}:${d.code}`)).toEqual([
+			'32:note:init-vnet/not-curvnet',
+			'37:warning:init-vnet/in-directive',
+			'38:warning:init-vnet/in-directive',
+		]);
+		expect(r.output).toContain('#define\tFOO_PROLOGUE()\tdo { } while (0)');
+		expect(r.output).toContain('#define\tFOO_CONTEXT(v)\tINIT_VNET_FOO(v)');
+		expect(r.output).toContain('if (c) INIT_VNET_FOO(curvnet);');
 	});
 
 	it('knows the parameters SYSCTL_HANDLER_ARGS declares', () => {

@@ -14,7 +14,8 @@ import type { Diagnostic, Severity } from '../src/diagnostics';
 import type { Deletion } from '../src/edit/layout';
 import type { CorpusIndex } from '../src/index/corpus-index';
 import { isInitVnetName } from '../src/index/corpus-index';
-import { joinTokens, matchParen, Token, tokenIndexAt } from '../src/lex/lexer';
+import { Directive, joinTokens, matchParen, Token, tokenIndexAt } from '../src/lex/lexer';
+import type { Edit } from '../src/edit/edit';
 import { ParsedFile } from '../src/parse/parsed-file';
 import { insideError, SyntaxNode } from '../src/parse/parser';
 import { functionIn, Variant } from '../src/parse/variants';
@@ -53,16 +54,26 @@ export function removeInitVnet(file: ParsedFile, _index: CorpusIndex): Transform
 		diagnostics.push({ severity, code, message, file: file.path, ...file.position(offset), rule: RULE });
 	};
 
+	const edits: Edit[] = [];
 	for (const d of file.lexed.directives) {
 		const defined = REMOVED_DIRECTIVES.has(d.name) && d.tokens[0] && isInitVnetName(d.tokens[0].text);
 		if (defined) deletions.push({ start: d.start, end: d.end, rule: RULE, withHeading: true });
+		const inBody = d.name === 'define' && !defined ? macroBodyStatements(file.text, d) : undefined;
 		for (const t of d.tokens.slice(defined ? 1 : 0)) {
-			if (t.kind === 'ident' && isInitVnetName(t.text)) {
-				report('warning', 'init-vnet/in-directive', t.start,
-					d.name === 'define'
-						? `${t.text} inside the body of macro ${d.tokens[0]?.text ?? '?'}: not removed; edit the macro by hand`
-						: `${t.text} in a #${d.name} directive: not removed`);
+			if (t.kind !== 'ident' || !isInitVnetName(t.text)) continue;
+			const removal = inBody?.get(t.start);
+			if (removal) {
+				edits.push({ ...removal.edit, rule: RULE });
+				if (removal.argument !== 'curvnet') {
+					report('note', 'init-vnet/not-curvnet', t.start,
+						`${t.text}(${removal.argument}) removed from the body of macro ${d.tokens[0].text}: the new code reads the current vnet's variables, not ${removal.argument}'s`);
+				}
+				continue;
 			}
+			report('warning', 'init-vnet/in-directive', t.start,
+				d.name === 'define'
+					? `${t.text} inside the body of macro ${d.tokens[0]?.text ?? '?'} is not a statement of its own: not removed; edit the macro by hand`
+					: `${t.text} in a #${d.name} directive: not removed`);
 		}
 	}
 
@@ -95,7 +106,46 @@ export function removeInitVnet(file: ParsedFile, _index: CorpusIndex): Transform
 		i = semi === -1 ? close : semi;
 	}
 
-	return { edits: [], deletions, diagnostics };
+	return { edits, deletions, diagnostics };
+}
+
+/**
+ * `INIT_VNET_<MOD>(expr);` statements in a `#define` body (`do { INIT_VNET_INET(curvnet); ... } while (0)`):
+ * a statement is one whose `;` is there and that follows `{`, `;` or `}` outside any parentheses,
+ * so removing it leaves the other statements as they were. One alone on its continuation line
+ * takes the whole line (backslash and newline included); otherwise the statement and the blanks after it go.
+ */
+function macroBodyStatements(text: string, d: Directive): Map<number, { edit: Omit<Edit, 'rule'>; argument: string }> {
+	const out = new Map<number, { edit: Omit<Edit, 'rule'>; argument: string }>();
+	const toks = d.tokens;
+	let body = 1;
+	if (toks[1]?.text === '(' && toks[1].start === toks[0].end) {
+		const close = matchParen(toks, 1);
+		if (close === -1) return out;
+		body = close + 1;
+	}
+	let parens = 0;
+	for (let i = body; i < toks.length; i++) {
+		const t = toks[i];
+		if (t.text === '(') parens++;
+		else if (t.text === ')') parens--;
+		if (t.kind !== 'ident' || !isInitVnetName(t.text) || parens !== 0) continue;
+		const prev = toks[i - 1]?.text;
+		if (i === body || !(prev === '{' || prev === ';' || prev === '}') || toks[i + 1]?.text !== '(') continue;
+		const close = matchParen(toks, i + 1);
+		if (close === -1 || toks[close + 1]?.text !== ';') continue;
+		const end = toks[close + 1].end;
+		const lineStart = text.lastIndexOf('\n', t.start - 1) + 1;
+		const rest = /^[ \t]*\\\r?\n/.exec(text.slice(end));
+		const alone = /^[ \t]*$/.test(text.slice(lineStart, t.start)) && rest !== null;
+		let after = end;
+		while (text[after] === ' ' || text[after] === '\t') after++;
+		const edit = alone
+			? { start: lineStart, end: end + rest![0].length, text: '' }
+			: { start: t.start, end: text[after] === '\\' ? end : after, text: '' };
+		out.set(t.start, { edit, argument: joinTokens(toks.slice(i + 2, close)) });
+	}
+	return out;
 }
 
 function acceptSite(v: Variant, site: Site): Accepted | undefined {

@@ -74,7 +74,6 @@ MTX_SYSINIT(pfilt_mtx, &pfilt_mtx, "pfilt rules", MTX_DEF);
 
 /* Bump one counter of the current stack. */
 #define	PFILT_COUNT(field) do {						\
-	INIT_VNET_PFILT(curvnet);					\
 	V_pfiltstat.field++;						\
 } while (0)
 

@@ -76,11 +76,9 @@ static struct mtx isn_mtx;
  * container of the current stack and take or drop the pcbinfo lock.
  */
 #define	TCP_PROLOGUE() do {						\
-	INIT_VNET_INET(curvnet);					\
 	INP_INFO_WLOCK(&V_tcbinfo);					\
 } while (0)
 #define	TCP_EPILOGUE() do {						\
-	INIT_VNET_INET(curvnet);					\
 	INP_INFO_WUNLOCK(&V_tcbinfo);					\
 } while (0)
 
