@@ -73,6 +73,23 @@ describe('edits', () => {
 		const edits = planDeletions({ text, lexed: lex(text) }, [{ start, end: start + 2, rule: 'r' }]);
 		expect(applyEdits('f', text, edits)).toBe('a;\n\nb;\n');
 	});
+	it('a bare block whose code all goes goes whole, comments included; other blocks stay', () => {
+		const del = (text: string, ...lines: string[]) => applyEdits('f', text, planDeletions({ text, lexed: lex(text) },
+			lines.map((l) => ({ start: text.indexOf(l), end: text.indexOf(l) + l.length, rule: 'r' }))));
+		const bare = 'void\nf(void)\n{\n\ta();\n\t{\n\t\t/* why */\n\t\tX(v);\n\n\t\tV_x = 1;\n\t}\n\tb();\n}\n';
+		expect(del(bare, 'X(v);', 'V_x = 1;')).toBe('void\nf(void)\n{\n\ta();\n\tb();\n}\n');
+		// Some code left: the block stays.
+		expect(del(bare, 'X(v);')).toBe('void\nf(void)\n{\n\ta();\n\t{\n\t\t/* why */\n\n\t\tV_x = 1;\n\t}\n\tb();\n}\n');
+		// The body of an if (brace on its own line) is no bare block.
+		const body = 'void\nf(void)\n{\n\tif (a)\n\t{\n\t\tX(v);\n\t}\n\tb();\n}\n';
+		expect(del(body, 'X(v);')).toBe('void\nf(void)\n{\n\tif (a)\n\t{\n\t}\n\tb();\n}\n');
+		// Nor is one that follows an if in some #if arm.
+		const arms = 'void\nf(void)\n{\n#ifdef A\n\tif (a)\n#else\n\tb();\n#endif\n\t{\n\t\tX(v);\n\t}\n}\n';
+		expect(del(arms, 'X(v);')).toBe('void\nf(void)\n{\n#ifdef A\n\tif (a)\n#else\n\tb();\n#endif\n\t{\n\t}\n}\n');
+		const armsOk = arms.replace('\tif (a)\n', '\ta();\n');
+		expect(del(armsOk, 'X(v);')).toBe('void\nf(void)\n{\n#ifdef A\n\ta();\n#else\n\tb();\n#endif\n}\n');
+	});
+
 	it('a one-line heading comment goes with the paragraph it heads; a section heading stays while its section has more', () => {
 		const del = (text: string, line: string) => {
 			const start = text.indexOf(line);

@@ -151,6 +151,8 @@ export function planDeletions(ctx: LayoutContext, deletions: Deletion[]): Edit[]
 		}
 	}
 
+	removed = emptiedBareBlocks(ctx, deletions, removed);
+
 	// Heading comments of removed blocks go with them, when all the heading covers goes: to the
 	// end of its block; a one-line comment (style(9) writes section headings on several lines)
 	// covers only its paragraph, up to an empty line.
@@ -207,6 +209,68 @@ function normalizeBlankLines(ctx: LayoutContext, runs: Range[]): Range[] {
 			}
 			if (!changed) break;
 		}
+	}
+	return out;
+}
+
+/**
+ * A bare block (`{` and `}` alone on their lines, the `{` where a statement
+ * may start: after `;`, `{`, `}` or a label's `:`, in every #if arm before it)
+ * whose code the deletions all removed goes whole, with the comments it held:
+ * `{ INIT_VNET_X(curvnet); V_x = CONST; }` once both statements have moved on.
+ */
+function emptiedBareBlocks(ctx: LayoutContext, deletions: Deletion[], removed: Range[]): Range[] {
+	const { text, lexed } = ctx;
+	const toks = lexed.tokens;
+	const opens: number[] = [];
+	const blocks: Array<{ open: number; close: number }> = [];
+	for (let k = 0; k < toks.length; k++) {
+		if (toks[k].kind !== 'punct') continue;
+		if (toks[k].text === '{') opens.push(k);
+		else if (toks[k].text === '}' && opens.length) blocks.push({ open: opens.pop()!, close: k });
+	}
+	const conds = allConditionals(lexed).filter((c) => c.endif);
+	const startsStatement = (k: number) => k >= 0 && [';', '{', '}', ':'].includes(toks[k].text);
+	const lastTokenBefore = (offset: number) => {
+		let k = toks.length - 1;
+		while (k >= 0 && toks[k].start >= offset) k--;
+		return k;
+	};
+	// The token before `{`, and the last token of every #if arm ending between them, must end a statement.
+	const bare = (open: number) => {
+		const prev = open - 1;
+		if (!startsStatement(prev)) return false;
+		for (const c of conds) {
+			if (c.end <= toks[prev].end || c.end > toks[open].start) continue;
+			for (const arm of c.arms) {
+				const last = lastTokenBefore(arm.end);
+				const inArm = last >= 0 && toks[last].start >= arm.start;
+				if (!startsStatement(inArm ? last : lastTokenBefore(c.start))) return false;
+			}
+		}
+		return true;
+	};
+	const aloneOnLine = (offset: number, len: number) =>
+		isWhitespace(text, lineStartOf(text, offset), offset) && isWhitespace(text, offset + len, contentEnd(text, lineStartOf(text, offset)));
+	let out = removed;
+	for (const b of blocks.sort((x, y) => (toks[x.close].end - toks[x.open].start) - (toks[y.close].end - toks[y.open].start))) {
+		const open = toks[b.open];
+		const close = toks[b.close];
+		if (!deletions.some((d) => d.start > open.start && d.end <= close.start)) continue;
+		if (!aloneOnLine(open.start, 1) || !aloneOnLine(close.start, 1) || !bare(b.open)) continue;
+		const inner = { start: lineEndOf(text, open.start), end: lineStartOf(text, close.start) };
+		let k = inner.start;
+		let empty = true;
+		for (const r of [...out, { start: inner.end, end: inner.end }]) {
+			if (r.end <= k || r.start < inner.start) continue;
+			if (r.start >= inner.end) {
+				empty &&= onlyWhitespaceOrComments(ctx, k, inner.end);
+				break;
+			}
+			empty &&= onlyWhitespaceOrComments(ctx, k, r.start);
+			k = Math.max(k, r.end);
+		}
+		if (empty) out = mergeRanges([...out, { start: lineStartOf(text, open.start), end: lineEndOf(text, close.start), rule: deletions.find((d) => d.start > open.start && d.end <= close.start)?.rule }]);
 	}
 	return out;
 }
