@@ -178,8 +178,9 @@ function failed(path: string, reason: string, code: string, extra: Partial<FileR
 		reason,
 		edits: [],
 		editsByRule: {},
-		diagnostics: [{ severity: 'error', code, message: reason, file: path, rule: 'pipeline' }],
 		...extra,
+		// The error itself is never lost among the diagnostics given with it.
+		diagnostics: [...(extra.diagnostics ?? []), { severity: 'error', code, message: reason, file: path, rule: 'pipeline' }],
 	};
 }
 

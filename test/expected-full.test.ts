@@ -15,7 +15,6 @@ import { removeTree, ROOT } from './helpers/run';
 const EXPECTED = path.join(ROOT, 'corpus/expected/full');
 
 const KNOWN_GAPS: Record<string, string> = {
-	'sys/netinet/in_rmx.c': 'expected moves the RTQ_* macros above the definitions; the tool moves definitions below their macros or keeps the constructor assignment when a sysctl names the variable first (issue 5/6)',
 };
 
 function listFiles(dir: string, base = dir): string[] {

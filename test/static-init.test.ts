@@ -64,11 +64,12 @@ describe('static-init golden file', () => {
 		const quxp = r.files.find((f) => f.path === 'quxp.c')!.diagnostics.filter((d) => d.code.startsWith('static-init/'))
 			.map((d) => `${d.line} ${d.code.slice('static-init/'.length)}: ${d.message.replace(/^.*?: (moved into its definition|kept: )/, '$1')}`);
 		expect(quxp).toEqual([
-			'33 moved: moved into its definition (constant, opening one arm of an #if/#else pair in vnet_quxp_iattach (iattach): into the same conditional around the definitions)',
-			'35 moved: moved into its definition (constant, opening one arm of an #if/#else pair in vnet_quxp_iattach (iattach): into the same conditional around the definitions)',
-			'37 moved: moved into its definition (constant, unconditional, first use in vnet_quxp_iattach (iattach))',
-			'39 kept: kept: under an #if its definition lacks (defined(QUXP_DEBUG))',
-			'41 kept: kept: its value uses QUXP_LATE, defined only after a sysctl at line 23 names the variable',
+			'41 moved: moved into its definition (constant, opening one arm of an #if/#else pair in vnet_quxp_iattach (iattach): into the same conditional around the definitions)',
+			'43 moved: moved into its definition (constant, opening one arm of an #if/#else pair in vnet_quxp_iattach (iattach): into the same conditional around the definitions)',
+			'45 moved: moved into its definition (constant, unconditional, first use in vnet_quxp_iattach (iattach))',
+			'47 kept: kept: under an #if its definition lacks (defined(QUXP_DEBUG))',
+			'49 moved: moved into its definition (constant, unconditional, first use in vnet_quxp_iattach (iattach))',
+			'50 kept: kept: its value uses QUXP_STUCK, defined only after a sysctl at line 28 refers to the variable, and that #define cannot move up',
 		]);
 	});
 

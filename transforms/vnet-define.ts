@@ -28,7 +28,7 @@ import { accessorDefines, FRAMEWORK_HEADER, MemberPlan, MigrationPlan, migratedM
 import { lineEndOf } from '../src/source';
 import type { RunContext, Transform, TransformResult } from '../src/transform';
 import { toJscodeshift } from '../src/jscodeshift';
-import { InitDecision, planInitializers } from '../src/plan/initializers';
+import { InitDecision, MacroHoist, planInitializers } from '../src/plan/initializers';
 
 export const RULE = 'vnet-define';
 
@@ -94,6 +94,7 @@ export function vnetDefine(file: ParsedFile, index: CorpusIndex, context?: RunCo
 	unknownAccessors(ctx);
 	visibility(ctx, plan);
 	includes(ctx, plan);
+	hoistMacros(ctx);
 	for (const [at, lines] of ctx.insertions) ctx.edits.push({ start: at, end: at, text: `${lines.join('\n')}\n`, rule: RULE });
 	return { edits: ctx.edits, deletions: ctx.deletions, diagnostics };
 }
@@ -210,16 +211,44 @@ function afterEnclosingConditionals(ctx: FileContext, offset: number, site: numb
 	return found?.endif ? found.end : undefined;
 }
 
-/** The last `#define`, after the declaration, of a macro its (possibly restored) initializer uses. */
+/** The last `#define`, after the declaration, of a macro its (possibly restored) initializer uses (and that stays put). */
 function laterMacroIn(ctx: FileContext, g: GlobalDeclaration, p: MemberPlan): Directive | undefined {
 	const initializer = g.initializer ?? ctx.initializers?.get(p.member.name)?.initializer;
 	if (initializer === undefined) return undefined;
 	const names = new Set(lex(initializer).tokens.filter((t) => t.kind === 'ident').map((t) => t.text));
+	const moving = new Set(hoistsIn(ctx).flatMap((h) => h.macros.map((m) => m.span.start)));
 	let found: Directive | undefined;
 	for (const d of ctx.file.lexed.directives) {
-		if (d.name === 'define' && d.start > g.statement.end && d.tokens[0] && names.has(d.tokens[0].text)) found = d;
+		if (d.name === 'define' && d.start > g.statement.end && d.tokens[0] && names.has(d.tokens[0].text) && !moving.has(d.start)) found = d;
 	}
 	return found;
+}
+
+/** The blocks of #defines the plan moves up in this file. */
+function hoistsIn(ctx: FileContext): MacroHoist[] {
+	const out = new Set<MacroHoist>();
+	for (const d of ctx.initializers?.values() ?? []) if (d.hoist?.file === ctx.file.path) out.add(d.hoist);
+	return [...out];
+}
+
+/**
+ * Macros a restored initializer needs, defined further down, where the file
+ * refers to the variable in between: their lines move, bytes unchanged, above
+ * the definitions (an empty line after them), and are reported.
+ */
+function hoistMacros(ctx: FileContext): void {
+	const text = ctx.file.text;
+	for (const h of hoistsIn(ctx)) {
+		// Just before the first definition rewritten at or after `to` (the #ifdef VIMAGE_GLOBALS
+		// line there goes, and the layout may join its deletion with others).
+		const next = ctx.edits.filter((e) => e.start >= h.to && e.end > e.start).sort((a, b) => a.start - b.start)[0];
+		const at = next && lineStartOfOffset(text, next.start) === next.start ? next.start : lineStartOfOffset(text, h.to);
+		const lines = h.macros.map((m) => text.slice(m.lines.start, m.lines.end).replace(/\r?\n$/, ''));
+		insert(ctx, at, [...lines, ''], true);
+		for (const m of h.macros) ctx.deletions.push(wholeLines(m.span.start, m.span.end));
+		ctx.report('note', 'vnet-define/macros-moved-up', h.to,
+			`${h.macros.map((m) => m.name).join(', ')} moved up from line ${h.macros[0].span.line}: restored initializers use them, and the file refers to the variables before they were defined`);
+	}
 }
 
 /**

@@ -88,6 +88,8 @@ export function emptyFileIndex(file: string): FileIndex {
 		vnetDefinitions: [],
 		includes: [],
 		accessorUses: {},
+		accessorFirstUse: {},
+		macroDefinitions: [],
 		unparsed: [],
 		items: [],
 		diagnostics: [],
@@ -98,6 +100,7 @@ export function scanFile(file: ParsedFile): FileIndex {
 	const idx = emptyFileIndex(file.path);
 	const spans = new Spans(file);
 	scanDirectives(file, idx, spans);
+	lastMentions(file, idx);
 	const pendingPointers: number[] = [];
 	scanCodeTokens(file, idx, spans, pendingPointers);
 	scanTree(file, idx, spans);
@@ -180,6 +183,18 @@ function scanDirectives(file: ParsedFile, idx: FileIndex, spans: Spans): void {
 		const name = m.name.text;
 		idx.definedMacros.push(name);
 		const span = spans.at(d.start, d.end);
+		const guard = file.lexed.conditionals.find((c) => c.includeGuard);
+		if (!(guard && m.body.length === 0 && m.params === undefined && name === guard.arms[0].directive.tokens[0]?.text)) {
+			const previous = idx.macroDefinitions[idx.macroDefinitions.length - 1];
+			idx.macroDefinitions.push({
+				name,
+				span,
+				lines: { start: d.lineStart, end: d.lineEnd },
+				paragraph: previous && previous.lines.end === d.lineStart ? previous.paragraph : (previous?.paragraph ?? -1) + 1,
+				conditional: conditionsAt(file.text, file.lexed, d.start).length > 0,
+				body: [...new Set(m.body.filter((t) => t.kind === 'ident').map((t) => t.text))],
+			});
+		}
 		const call = asCall(m.body);
 		if (isInitVnetName(name)) {
 			const init: InitMacro = { name, span };
@@ -225,6 +240,23 @@ function scanDirectives(file: ParsedFile, idx: FileIndex, spans: Spans): void {
 	}
 }
 
+/** For each macro definition, the mentions of its name before it (code or other directives). */
+function lastMentions(file: ParsedFile, idx: FileIndex): void {
+	const names = new Set(idx.macroDefinitions.map((m) => m.name));
+	if (names.size === 0) return;
+	const mentions = new Map<string, number[]>();
+	const note = (t: Token) => {
+		if (t.kind === 'ident' && names.has(t.text)) (mentions.get(t.text) ?? mentions.set(t.text, []).get(t.text)!).push(t.start);
+	};
+	for (const t of file.lexed.tokens) note(t);
+	for (const d of file.lexed.directives) for (const t of d.tokens) note(t);
+	for (const m of idx.macroDefinitions) {
+		const own = m.span.start;
+		const before = (mentions.get(m.name) ?? []).filter((o) => o < own);
+		if (before.length) m.mentionsBefore = before.sort((a, b) => a - b);
+	}
+}
+
 function scanCodeTokens(file: ParsedFile, idx: FileIndex, spans: Spans, pendingPointers: number[]): void {
 	const toks = file.lexed.tokens;
 	for (let i = 0; i < toks.length; i++) {
@@ -237,6 +269,7 @@ function scanCodeTokens(file: ParsedFile, idx: FileIndex, spans: Spans, pendingP
 		}
 		if (t.text.startsWith('V_') && !t.text.startsWith('V_MOD_') && !SUBSYSTEM_SELECTORS.has(t.text)) {
 			idx.accessorUses[t.text] = (idx.accessorUses[t.text] ?? 0) + 1;
+			idx.accessorFirstUse[t.text] ??= t.start;
 			continue;
 		}
 		if (t.text.startsWith('vnet_') && t.text.endsWith('_0') && toks[i - 1]?.text !== '->' && toks[i - 1]?.text !== '.') {

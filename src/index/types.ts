@@ -4,7 +4,7 @@
  * index can be saved, merged and consulted without re-reading files.
  */
 
-export const INDEX_SCHEMA_VERSION = 2;
+export const INDEX_SCHEMA_VERSION = 3;
 
 export interface Span {
 	file: string;
@@ -288,9 +288,28 @@ export interface FileIndex {
 	items: Array<{ kind: string; name?: string; span: Span }>;
 	/** Count of each `V_` identifier used in code (not in #defines). */
 	accessorUses: Record<string, number>;
+	/** Offset of the first use of each `V_` identifier in code. */
+	accessorFirstUse: Record<string, number>;
+	/** Every object- or function-like `#define` (include guards aside), for moving definitions and macros. */
+	macroDefinitions: MacroDefinition[];
 	/** Ranges tree-sitter could not read in any variant. */
 	unparsed: Span[];
 	diagnostics: IndexDiagnostic[];
+}
+
+export interface MacroDefinition {
+	name: string;
+	span: Span;
+	/** Its whole lines: from the line start to past the final newline. */
+	lines: { start: number; end: number };
+	/** Definitions on directly consecutive lines share a paragraph number. */
+	paragraph: number;
+	/** Under some `#if` (include guards aside). */
+	conditional: boolean;
+	/** Identifiers of its replacement list. */
+	body: string[];
+	/** Offsets before it where its name appears (in code or another directive); rare, so kept whole. */
+	mentionsBefore?: number[];
 }
 
 export interface IndexDiagnostic {

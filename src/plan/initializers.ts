@@ -7,7 +7,7 @@
  * as such. Decided once per index; vnet-define writes the initializers and
  * static-init removes the statements, so both agree.
  */
-import type { Assignment, ConstructorKind, CorpusIndex, MemberInfo } from '../index/types';
+import type { Assignment, ConstructorKind, CorpusIndex, FileIndex, GlobalDeclaration, MacroDefinition, MemberInfo } from '../index/types';
 import { partOf } from '../index/corpus-index';
 import { lex } from '../lex/lexer';
 import { MemberPlan, MigrationPlan, migratedMembers } from './members';
@@ -28,6 +28,8 @@ export interface InitDecision {
 	kept: Array<{ assignment: PlacedAssignment; reason: string }>;
 	/** A deliberate behaviour change to list (MOD_LOAD / SYSINIT constants now in every vnet). */
 	behaviourChange?: string;
+	/** #defines the initializer uses that move up above the definition. */
+	hoist?: MacroHoist;
 }
 
 const PER_VNET: ReadonlySet<ConstructorKind> = new Set(['iattach', 'called-from-iattach', 'pr-init', 'named']);
@@ -44,36 +46,115 @@ export function planInitializers(index: CorpusIndex, plan: MigrationPlan): Map<s
 		for (const p of migratedMembers(plan)) {
 			// An assignment under the same #if as the definition counts as unconditional.
 			const allowed = new Set([...(p.site?.conditions ?? []), ...p.member.conditions].map((c) => c.expr));
-			const d = decide(p.member, p.site?.initializer, allowed, calls);
-			declineLateMacros(index, p, d);
-			decisions.set(p.member.name, d);
+			decisions.set(p.member.name, decide(p.member, p.site?.initializer, allowed, calls));
 		}
+		placeLateMacros(index, plan, decisions);
 		cache.set(index, decisions);
 	}
 	return decisions;
 }
 
 /**
- * A restored initializer that uses a macro defined further down the file
- * needs the definition moved below that #define; when the file refers to the
- * variable in between (a sysctl names it), moving is unsafe: keep the
- * assignment in its constructor instead.
+ * Macro definitions that move up the file, in one block, to just before the
+ * variable definitions whose restored initializers use them (in_rmx.c's
+ * `RTQ_*`): the definitions cannot move below them since the file refers to
+ * the variables in between.
  */
-function declineLateMacros(index: CorpusIndex, p: MemberPlan, d: InitDecision): void {
-	if (d.initializer === undefined || !p.site || p.site.initializer !== undefined) return;
-	const part = partOf(index, p.site.span.file);
-	if (!part) return;
-	const names = new Set(lex(d.initializer).tokens.filter((t) => t.kind === 'ident').map((t) => t.text));
-	const macro = part.items.filter((i) => i.kind === '#define' && i.name && names.has(i.name) && i.span.start > p.site!.statement.end).pop();
-	if (!macro) return;
-	const between = part.sysctls.find((s) => s.symbol === p.member.name && s.span.start > p.site!.statement.end && s.span.start < macro.span.start);
-	if (!between) return;
-	for (const m of d.moved) {
-		d.kept.push({ assignment: m.assignment, reason: `its value uses ${macro.name}, defined only after a sysctl at line ${between.span.line} names the variable` });
+export interface MacroHoist {
+	file: string;
+	/** Offset (a line start) the block goes before. */
+	to: number;
+	macros: MacroDefinition[];
+}
+
+/**
+ * A restored initializer that uses a macro defined further down the file
+ * needs one of: the definition moved below that #define (vnet-define does it,
+ * as the 2009 migration moved max_gif_nesting), when nothing between refers
+ * to the variable; else the macro's paragraph of #defines moved up above the
+ * definition, when nothing between mentions them; else the assignment stays
+ * in its constructor. Members are taken in file order, so a block moved for
+ * one serves the later ones.
+ */
+function placeLateMacros(index: CorpusIndex, plan: MigrationPlan, decisions: Map<string, InitDecision>): void {
+	const byFile = new Map<string, MemberPlan[]>();
+	for (const p of migratedMembers(plan)) {
+		const d = decisions.get(p.member.name);
+		if (d?.initializer === undefined || !p.site || p.site.initializer !== undefined) continue;
+		byFile.set(p.site.span.file, [...(byFile.get(p.site.span.file) ?? []), p]);
 	}
-	d.moved = [];
-	delete d.initializer;
-	delete d.behaviourChange;
+	for (const [file, members] of byFile) {
+		const part = partOf(index, file);
+		if (!part) continue;
+		const hoists: MacroHoist[] = [];
+		for (const p of members.sort((a, b) => a.site!.statement.start - b.site!.statement.start)) {
+			const d = decisions.get(p.member.name)!;
+			const site = p.site!;
+			const names = new Set(lex(d.initializer!).tokens.filter((t) => t.kind === 'ident').map((t) => t.text));
+			const hoisted = new Set(hoists.filter((h) => h.to <= site.statement.start).flatMap((h) => h.macros.map((m) => m.name)));
+			const late = part.macroDefinitions.filter((m) => names.has(m.name) && !hoisted.has(m.name) && m.span.start > site.statement.end);
+			if (late.length === 0) continue;
+			const last = late[late.length - 1];
+			const reference = firstReferenceAfter(index, part, p, site.statement.end);
+			if (reference === undefined || reference.offset > last.span.start) continue; // vnet-define moves the definition down
+			const hoist = macroHoist(part, site, late);
+			if (hoist) {
+				hoists.push(hoist);
+				d.hoist = hoist;
+				continue;
+			}
+			for (const m of d.moved) {
+				d.kept.push({ assignment: m.assignment, reason: `its value uses ${last.name}, defined only after ${reference.what} at line ${reference.line} refers to the variable, and that #define cannot move up` });
+			}
+			d.moved = [];
+			delete d.initializer;
+			delete d.behaviourChange;
+		}
+	}
+}
+
+/** The first thing after `from` in the defining file that refers to the member. */
+function firstReferenceAfter(index: CorpusIndex, part: FileIndex, p: MemberPlan, from: number): { offset: number; line: number; what: string } | undefined {
+	const name = p.member.name;
+	const found: Array<{ offset: number; line: number; what: string }> = [];
+	for (const s of part.sysctls) if (s.symbol === name && s.span.start > from) found.push({ offset: s.span.start, line: s.span.line, what: 'a sysctl' });
+	for (const a of part.directAccesses) if (a.member === name && a.span.start > from) found.push({ offset: a.span.start, line: a.span.line, what: 'an access' });
+	for (const u of index.plainUses) if (u.member === name && u.span.file === part.file && u.span.start > from) found.push({ offset: u.span.start, line: u.span.line, what: 'a use' });
+	const accessor = p.member.accessor?.name ?? `V_${name}`;
+	const first = part.accessorFirstUse?.[accessor];
+	if (first !== undefined && first > from) found.push({ offset: first, line: 0, what: `a use of ${accessor}` });
+	return found.sort((a, b) => a.offset - b.offset)[0];
+}
+
+/**
+ * The block of #defines to move above `site`: the paragraph holding the late
+ * macros (or, failing that, the late macros alone) with every macro of the
+ * file their bodies use that is defined between; each unconditional, its name
+ * not mentioned between its new and old places. The site must be plain or
+ * only under `#ifdef VIMAGE_GLOBALS` (the block goes above that #ifdef).
+ */
+function macroHoist(part: FileIndex, site: GlobalDeclaration, late: MacroDefinition[]): MacroHoist | undefined {
+	const vimageGlobals = site.conditions.filter((c) => c.expr === 'defined(VIMAGE_GLOBALS)');
+	if (vimageGlobals.length !== site.conditions.length) return undefined;
+	const to = vimageGlobals[0]?.at ?? site.statement.start;
+	const defs = part.macroDefinitions;
+	const close = (start: MacroDefinition[]): MacroDefinition[] | undefined => {
+		const chosen = new Set(start);
+		for (const m of chosen) {
+			for (const b of m.body) {
+				const dep = defs.find((x) => x.name === b && x.span.start > to);
+				if (dep) chosen.add(dep);
+			}
+		}
+		const list = [...chosen].sort((a, b) => a.span.start - b.span.start);
+		// A mention before `to` stays before; one inside another moved macro moves along, in order.
+		const ok = list.every((m) => !m.conditional && (m.mentionsBefore ?? []).every((at) => at < to ||
+			list.some((o) => o !== m && at >= o.span.start && at < o.span.end)));
+		return ok ? list : undefined;
+	};
+	const paragraphs = new Set(late.map((m) => m.paragraph));
+	const macros = close(defs.filter((m) => paragraphs.has(m.paragraph) && m.span.start > to)) ?? close(late);
+	return macros ? { file: part.file, to, macros } : undefined;
 }
 
 export function isZero(value: string): boolean {
