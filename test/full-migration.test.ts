@@ -10,6 +10,9 @@ import { tmpdir } from 'os';
 import * as path from 'path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate, MigrationResult } from '../src';
+import { discover } from '../src/fs/discover';
+import { scanSources } from '../src/index/scan';
+import type { CorpusIndex } from '../src/index/types';
 import { removeTree, ROOT } from './helpers/run';
 import { compileAndRun } from './shim/harness';
 
@@ -32,6 +35,38 @@ describe('full migration of the corpus by the tool', () => {
 		expect(result.totals.failed).toBe(0);
 		expect(result.verification?.ok).toBe(true);
 		expect(result.verification?.checked.members).toBeGreaterThanOrEqual(100);
+	});
+
+	it('gives every live member of the old index exactly one VNET_DEFINE of its type (per configuration)', async () => {
+		const scan = async (cwd: string): Promise<CorpusIndex> => {
+			const found = await discover(['sys', 'modules'], { cwd });
+			return scanSources(found.files.map((f) => ({ path: f.displayPath, read: () => readFileSync(f.absPath) })));
+		};
+		const before = await scan(path.join(ROOT, 'corpus'));
+		const after = await scan(dir);
+		const defines = after.parts.flatMap((p) => p.vnetDefinitions).filter((d) => d.macro === 'VNET_DEFINE');
+		const norm = (t: string) => t.replace(/\s+/g, ' ').replace(/\s*\*/g, ' *').replace(/\* \*/g, '**').trim();
+		// The spellings vnet-define documents: a function pointer through the tree's typedef,
+		// a queue head through the struct its macro declares (an anonymous one through a new tag).
+		const spelled: Record<string, string> = { ngtag_filter: 'ngtag_filter_t *' };
+		const live = before.members.filter((m) => !m.dead);
+		expect(live.length).toBeGreaterThanOrEqual(100);
+		for (const m of live) {
+			const mine = defines.filter((d) => d.name === m.name);
+			// Several only as the arms of one #if/#else: one definition per configuration.
+			const arms = new Set(mine.map((d) => d.conditions.map((c) => `${c.at}:${c.armIndex}`).join('/')));
+			expect(arms.size, `${m.name}: ${mine.length} definitions`).toBe(mine.length);
+			expect(mine.length === 1 || mine.every((d) => d.conditions.length > 0), m.name).toBe(true);
+			for (const d of mine) {
+				const q = m.type.queueMacro;
+				// A queue head declared by its macro in a header is defined as the struct the macro declared.
+				const tagged = !q ? [] : q.tag === null ? [`struct ${m.name}_head`, `${q.macro}(${m.name}_head, ${q.element})`] : [`struct ${q.tag}`];
+				const want = spelled[m.name] ?? (tagged.includes(d.type) ? d.type : m.type.text.replace(/\[.*$/, ''));
+				expect(norm(d.type), m.name).toBe(norm(want));
+				expect(d.bounds, m.name).toEqual(m.type.bounds);
+			}
+		}
+		for (const d of before.members.filter((m) => m.dead)) expect(defines.some((x) => x.name === d.name), d.name).toBe(false);
 	});
 
 	it('changes nothing on a second run', async () => {
