@@ -151,6 +151,7 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
 interface VerifyFlags {
 	json?: boolean;
 	arch?: string;
+	html?: string;
 }
 
 async function runVerify(oldRoot: string, newRoot: string, flags: VerifyFlags): Promise<number> {
@@ -177,6 +178,15 @@ async function runVerify(oldRoot: string, newRoot: string, flags: VerifyFlags): 
 	const { findModuleDirs } = await import('./fs/kmod');
 	const modules = await findModuleDirs(newIndex.files, (dir) => path.join(path.resolve(newRoot), dir));
 	const result = verifyIndexes(await indexOf(oldRoot), newIndex, undefined, { arch: (flags.arch ?? 'amd64') as 'amd64' | 'i386', modules });
+	if (flags.html) {
+		const { formatHtmlReport } = await import('./print/html');
+		try {
+			await fs.writeFile(flags.html, formatHtmlReport(result, { old: oldRoot, new: newRoot }));
+		} catch (e) {
+			err(`vimage-migrate verify: --html ${flags.html}: ${(e as Error).message}`);
+			return 2;
+		}
+	}
 	if (flags.json) out(`${JSON.stringify(result, null, 2)}\n`);
 	else {
 		const { formatVerification } = await import('./print/summary');
@@ -248,6 +258,7 @@ export function buildProgram(): Command {
 		.argument('<new>', 'the migrated tree')
 		.option('--json', 'print the verdict as JSON')
 		.addOption(new Option('--arch <arch>', 'lay variables out for this architecture').choices(ARCH_NAMES).default('amd64'))
+		.option('--html <file>', 'also write a self-contained HTML report: a memory map of the vnet region and the variables')
 		.action(async (oldRoot: string, newRoot: string, flags: VerifyFlags) => {
 			process.exitCode = await runVerify(oldRoot, newRoot, flags);
 		});
