@@ -16,7 +16,8 @@ const KMOD = /^[ \t]*KMOD[ \t]*[?:!]?=[ \t]*([^\s#]+)/m;
  * to the directory on disk (undefined: not on disk).
  */
 export async function findModuleDirs(files: readonly string[], absolute: (dir: string) => string | undefined): Promise<ModuleDir[]> {
-	const dirs = new Set<string>();
+	// The tree's root too: `verify old/pfilt new/pfilt` checks one module on its own.
+	const dirs = new Set<string>(files.length ? ['.'] : []);
 	for (const f of files) {
 		for (let d = path.posix.dirname(f); d !== '.' && d !== '/' && !dirs.has(d); d = path.posix.dirname(d)) dirs.add(d);
 	}

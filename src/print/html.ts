@@ -72,7 +72,7 @@ export function memoryMapSvg(l: LayoutReport): string {
 			if (v.size! * scale < 3) return;
 			regionSegments.push({ start: v.offset!, len: v.size!, fill: MAP_COLOURS.kernel[i % 2], label: v.name, title: `${v.name}: offset ${v.offset}, ${v.size} bytes` });
 		});
-	} else {
+	} else if (k.variables > 0) {
 		// Unknown sizes: the known bytes, to scale, as one dashed block (offsets past the first unknown are unknown).
 		regionSegments.push({ start: 0, len: k.knownBytes, fill: MAP_COLOURS.kernelUnknown, dashed: true,
 			label: `kernel ≥ ${k.knownBytes} B`, title: `kernel set: ${k.variables} variables, ${k.unknownVariables} of unknown size; the others take ${k.knownBytes} bytes` });
@@ -115,7 +115,7 @@ function offsetText(v: VariableLayout): string {
 function figures(l: LayoutReport): string {
 	const k = l.kernel;
 	const rows: string[][] = [
-		['kernel set', k.setBytes !== undefined ? `${k.setBytes} (VNET_BYTES, modspace included; VNET_SIZE ${k.vnetSize})` : `unknown (${k.unknownVariables} of ${k.variables} variables of unknown size; the others ${k.knownBytes})`, `${k.variables} variables`],
+		['kernel set', k.setBytes !== undefined ? `${k.setBytes} (VNET_BYTES, modspace included; VNET_SIZE ${k.vnetSize})` : k.variables === 0 ? 'not in the trees given' : `unknown (${k.unknownVariables} of ${k.variables} variables of unknown size; the others ${k.knownBytes})`, `${k.variables} variables`],
 		['module reserve', `${l.reserve.bytes} (${l.reserve.exact ? `VNET_MODSIZE, ${l.reserveOption}` : 'VNET_MODMIN; the page-rounding slack is unknown'})`, ''],
 		...l.modules.map((m) => [
 			`module ${m.name}`,

@@ -56,7 +56,9 @@ export function formatLayout(l: VerifyResult['layout']): string[] {
 		k.setBytes !== undefined
 			? `layout (${l.arch}): kernel set ${k.setBytes} bytes (VNET_BYTES: ${k.variables} variables, ${k.knownBytes} bytes of them, ${k.paddingBytes} of padding, ` +
 				`the 8192-byte modspace at offset ${k.modspaceOffset}), VNET_SIZE ${k.vnetSize}`
-			: `layout (${l.arch}): kernel set of unknown size: ${k.variables} variables, ${k.unknownVariables} of unknown size, the others ${k.knownBytes} bytes`,
+			: k.variables === 0
+				? `layout (${l.arch}): the kernel's set is not in the trees given`
+				: `layout (${l.arch}): kernel set of unknown size: ${k.variables} variables, ${k.unknownVariables} of unknown size, the others ${k.knownBytes} bytes`,
 		`module space (${l.reserve.exact ? `VNET_MODSIZE, ${l.reserveOption}` : 'VNET_MODMIN only: the page-rounding slack is unknown'}): ` +
 			`${l.reserve.bytes} bytes, ${l.reserve.usedBytes} used, ${l.reserve.freeBytes} free`,
 	];

@@ -382,7 +382,8 @@ export function layoutTree(
 	const kernel = sets.get('kernel')!.vars;
 	const known = (vs: VariableLayout[]) => vs.every((v) => v.size !== undefined);
 	const asVars = (vs: VariableLayout[]): VnetVariable[] => vs.map((v) => ({ name: v.name, size: v.size!, align: v.align! }));
-	const kernelKnown = known(kernel);
+	// No kernel variable at all: the kernel is not in the trees given (a module checked on its own).
+	const kernelKnown = kernel.length > 0 && known(kernel);
 	// With the kernel's set unknown, module space is modelled as the VNET_MODMIN bytes every configuration reserves.
 	const reserveOption: ReserveOption = kernelKnown ? (options.reserve ?? 'r195699') : 'later';
 	const allocator = new VnetAllocator(arch, { variables: kernelKnown ? asVars(kernel) : [] }, { reserve: reserveOption });
