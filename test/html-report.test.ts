@@ -72,6 +72,8 @@ describe('verify --html', () => {
 		expect(html).not.toMatch(/<script|<link|<img|\bsrc=|\bhref=|url\(|@import/i);
 		// The variable table: offsets, sizes, initial values.
 		expect(html).toMatch(/<td><code>qux_ttl<\/code><\/td><td><code>int<\/code><\/td><td class="n">0<\/td><td class="n">4<\/td><td class="n">4<\/td><td><code>QUX_TTL<\/code><\/td>/);
+		// The kernel's set first, then the module's, whatever the files' order.
+		expect(html.indexOf('<code>qux_assumed</code>')).toBeLessThan(html.indexOf('<code>quxp_mode</code>'));
 		expect(html).toMatch(/<td>quxp<\/td><td><code>quxp_limit<\/code><\/td>.*<td class="n">\d+<\/td><td class="n">4<\/td><td class="n">4<\/td><td><code>16<\/code><\/td>/);
 	});
 

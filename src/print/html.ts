@@ -130,7 +130,11 @@ function figures(l: LayoutReport): string {
 export function formatHtmlReport(r: VerifyResult, trees: { old: string; new: string }): string {
 	const l = r.layout;
 	const findings = r.findings.filter((f) => f.severity !== 'note');
-	const variables = l.variables
+	// The kernel's set first, then each module's in load order; by offset within each.
+	const setOrder = ['kernel', ...l.modules.map((m) => m.name)];
+	const position = (v: VariableLayout) => v.offset ?? v.reserveOffset ?? Number.MAX_SAFE_INTEGER;
+	const variables = [...l.variables]
+		.sort((a, b) => setOrder.indexOf(a.set) - setOrder.indexOf(b.set) || position(a) - position(b))
 		.map((v) => `<tr><td>${escape(v.set)}</td><td><code>${escape(v.name)}</code></td><td><code>${escape(v.type)}</code></td><td class="n">${escape(offsetText(v))}</td>` +
 			`<td class="n">${v.size ?? `unknown: ${escape(v.unknown ?? '')}`}</td><td class="n">${v.align ?? ''}</td><td><code>${escape(v.initial)}</code></td><td>${escape(`${v.file}:${v.line}`)}</td></tr>`)
 		.join('\n');
@@ -157,7 +161,7 @@ ${r.checked.members} live members, ${r.checked.definitions} VNET_DEFINEs, ${r.ch
 ${memoryMapSvg(l)}
 <h2>Byte figures</h2>
 ${figures(l)}
-<h2>Findings (${findings.length})</h2>
+<h2>Findings (${findings.length}) and deliberate behaviour changes (${r.behaviourChanges.length})</h2>
 <ul>
 ${findings.map((f) => `<li class="${f.severity}">${escape(`${f.file ? `${f.file}${f.line ? `:${f.line}` : ''}: ` : ''}${f.severity}: ${f.message} [${f.code}]`)}</li>`).join('\n')}
 ${r.behaviourChanges.map((b) => `<li class="warning">${escape(`deliberate behaviour change: ${b}`)}</li>`).join('\n')}
