@@ -20,8 +20,11 @@ interface MigrateFlags {
 	index?: string;
 	explain?: boolean;
 	verify?: boolean;
+	arch?: string;
 	constructor?: string[];
 }
+
+const ARCH_NAMES = ['amd64', 'i386'] as const;
 
 function out(s: string | Buffer): void {
 	process.stdout.write(s);
@@ -63,6 +66,7 @@ async function runMigrate(paths: string[], flags: MigrateFlags): Promise<number>
 			index,
 			explain: flags.explain ?? false,
 			verify: flags.verify ?? false,
+			arch: (flags.arch ?? 'amd64') as 'amd64' | 'i386',
 			// `constructor` is also every object's inherited property: read only an own one.
 			constructors: Object.hasOwn(flags, 'constructor') ? flags.constructor : undefined,
 		});
@@ -144,7 +148,13 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
 	return found.problems.length > 0 ? 1 : 0;
 }
 
-async function runVerify(oldRoot: string, newRoot: string, flags: { json?: boolean }): Promise<number> {
+interface VerifyFlags {
+	json?: boolean;
+	arch?: string;
+	html?: string;
+}
+
+async function runVerify(oldRoot: string, newRoot: string, flags: VerifyFlags): Promise<number> {
 	const { promises: fs } = await import('fs');
 	const path = await import('path');
 	const { discover } = await import('./fs/discover');
@@ -164,7 +174,19 @@ async function runVerify(oldRoot: string, newRoot: string, flags: { json?: boole
 			return 2;
 		}
 	}
-	const result = verifyIndexes(await indexOf(oldRoot), await indexOf(newRoot));
+	const newIndex = await indexOf(newRoot);
+	const { findModuleDirs } = await import('./fs/kmod');
+	const modules = await findModuleDirs(newIndex.files, (dir) => path.join(path.resolve(newRoot), dir));
+	const result = verifyIndexes(await indexOf(oldRoot), newIndex, undefined, { arch: (flags.arch ?? 'amd64') as 'amd64' | 'i386', modules });
+	if (flags.html) {
+		const { formatHtmlReport } = await import('./print/html');
+		try {
+			await fs.writeFile(flags.html, formatHtmlReport(result, { old: oldRoot, new: newRoot }));
+		} catch (e) {
+			err(`vimage-migrate verify: --html ${flags.html}: ${(e as Error).message}`);
+			return 2;
+		}
+	}
 	if (flags.json) out(`${JSON.stringify(result, null, 2)}\n`);
 	else {
 		const { formatVerification } = await import('./print/summary');
@@ -182,6 +204,8 @@ export function buildProgram(): Command {
 	const program = new Command();
 	// Usage errors exit 2; set before adding subcommands so they inherit it.
 	program.exitOverride();
+	// `verify --json`, `verify --arch`: a subcommand's options are its own, not the migration's of the same name.
+	program.enablePositionalOptions();
 	program
 		.name('vimage-migrate')
 		.description(
@@ -212,6 +236,7 @@ export function buildProgram(): Command {
 		.option('--constructor <name>', 'also treat this function as a per-vnet constructor (repeatable)', collect)
 		.option('--explain', 'report the rule behind every decision (each moved or kept assignment, ...)')
 		.option('--verify', 'check the migrated result against the old tree (before anything is written); exit 1 if it fails')
+		.addOption(new Option('--arch <arch>', 'with --verify: lay variables out for this architecture').choices(ARCH_NAMES).default('amd64'))
 		.action(async (paths: string[], flags: MigrateFlags) => {
 			process.exitCode = await runMigrate(paths, flags);
 		});
@@ -232,7 +257,9 @@ export function buildProgram(): Command {
 		.argument('<old>', 'the tree before migration')
 		.argument('<new>', 'the migrated tree')
 		.option('--json', 'print the verdict as JSON')
-		.action(async (oldRoot: string, newRoot: string, flags: { json?: boolean }) => {
+		.addOption(new Option('--arch <arch>', 'lay variables out for this architecture').choices(ARCH_NAMES).default('amd64'))
+		.option('--html <file>', 'also write a self-contained HTML report: a memory map of the vnet region and the variables')
+		.action(async (oldRoot: string, newRoot: string, flags: VerifyFlags) => {
 			process.exitCode = await runVerify(oldRoot, newRoot, flags);
 		});
 	return program;

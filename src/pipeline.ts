@@ -14,6 +14,8 @@ import { fileChangedSince, isReadOnly, writeAtomically } from './fs/write';
 import type { CorpusIndex } from './index/corpus-index';
 import { hasAnyToken, scanSources } from './index/scan';
 import { verifyIndexes, VerifyResult } from './verify/verify';
+import { findModuleDirs } from './fs/kmod';
+import type { Arch } from './model/layout';
 import { ParsedFile } from './parse/parsed-file';
 import { parsesWorse } from './parse/sanity';
 import { unifiedDiff } from './print/patch';
@@ -47,6 +49,8 @@ export interface MigrateOptions {
 	index?: CorpusIndex;
 	/** Verify the migrated result against the old tree before anything is written (`--verify`). */
 	verify?: boolean;
+	/** The architecture verify lays variables out for (default amd64). */
+	arch?: Arch;
 	/** Explain every decision a transform makes (`--explain`). */
 	explain?: boolean;
 	/** Functions to treat as per-vnet constructors besides those the index finds. */
@@ -158,7 +162,10 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
 			});
 		// What the migration reported as left for the developer is listed, not failed.
 		const reported = results.flatMap((r) => r.diagnostics.filter((d) => d.severity === 'warning').map((d) => ({ file: d.file, text: d.message })));
-		verification = verifyIndexes(index, await scanSources(migrated), reported);
+		// Directories whose Makefile builds a module (KMOD=), among those of the files read from disk.
+		const onDisk = sources.filter((s) => s.absPath);
+		const modules = await findModuleDirs(onDisk.map((s) => s.path), (dir) => path.resolve(cwd, dir));
+		verification = verifyIndexes(index, await scanSources(migrated), reported, { arch: options.arch, modules });
 	}
 	return {
 		mode,

@@ -69,6 +69,16 @@ describe('full migration of the corpus by the tool', () => {
 		for (const d of before.members.filter((m) => m.dead)) expect(defines.some((x) => x.name === d.name), d.name).toBe(false);
 	});
 
+	it('lays out the kernel set and the two modules with their own containers (found by KMOD=) on amd64', () => {
+		const layout = result.verification!.layout;
+		expect(layout.modules.map((m) => [m.name, m.dir, m.status, m.setBytes])).toEqual([
+			['ngtag', 'modules/ngtag', 'size-unknown', undefined], // struct callout, IFNAMSIZ: not in the corpus
+			['pfilt', 'modules/pfilt', 'loaded', 68],
+		]);
+		expect(layout.reserve).toEqual({ bytes: 8192, exact: false, usedBytes: 72, freeBytes: 8120 });
+		expect(layout.kernel).toMatchObject({ variables: 86, unknownVariables: 18, knownBytes: 1606 });
+	});
+
 	it('changes nothing on a second run', async () => {
 		const again = await migrate({ paths: ['sys', 'modules'], cwd: dir, mode: 'check', transforms: TRANSFORMS });
 		expect(again.totals.changed).toBe(0);

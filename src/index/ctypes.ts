@@ -47,9 +47,10 @@ const QUALIFIER_TYPES = new Set(['type_qualifier']);
 
 /**
  * The type of one declarator of a declaration or field declaration.
- * `decl` is the declaration node, `declarator` one of its declarator fields.
+ * `decl` is the declaration node, `declarator` one of its declarator fields;
+ * `typedefName`: the name is a type_identifier (the declarator of a typedef).
  */
-export function declaratorInfo(lexed: Lexed, decl: SyntaxNode, declarator: SyntaxNode): DeclaratorInfo {
+export function declaratorInfo(lexed: Lexed, decl: SyntaxNode, declarator: SyntaxNode, typedefName = false): DeclaratorInfo {
 	const typeNode = decl.childForFieldName('type');
 	const qualifiers = decl.namedChildren.filter((c) => QUALIFIER_TYPES.has(c.type)).map((c) => c.text);
 	const specifier = typeNode ? codeText(lexed, typeNode.startIndex, typeNode.endIndex) : '';
@@ -66,6 +67,16 @@ export function declaratorInfo(lexed: Lexed, decl: SyntaxNode, declarator: Synta
 	const declaratorNode = node;
 	while (node) {
 		switch (node.type) {
+			case 'type_identifier':
+				if (!typedefName) {
+					complex ??= `unsupported declarator (${node.type})`;
+					node = null;
+					break;
+				}
+				name = node.text;
+				nameNode = node;
+				node = null;
+				break;
 			case 'identifier':
 			case 'field_identifier':
 				name = node.text;

@@ -15,6 +15,7 @@ import { functionIn } from '../parse/variants';
 import { conditionsAt, inVimageGlobals, relativeConditions } from './conditions';
 import { classifyConstant } from './constants';
 import { codeText, declaratorInfo } from './ctypes';
+import { constantMacro, scanTypes } from './records';
 import { isInitVnetName } from './corpus-index';
 import type {
 	AccessorMacro,
@@ -195,6 +196,8 @@ function scanDirectives(file: ParsedFile, idx: FileIndex, spans: Spans): void {
 				body: [...new Set(m.body.filter((t) => t.kind === 'ident').map((t) => t.text))],
 			});
 		}
+		const constant = constantMacro(d, (s, e) => spans.at(s, e));
+		if (constant) (idx.constantMacros ??= []).push(constant);
 		const call = asCall(m.body);
 		if (isInitVnetName(name)) {
 			const init: InitMacro = { name, span };
@@ -596,6 +599,9 @@ function scanTree(file: ParsedFile, idx: FileIndex, spans: Spans): void {
 				const id = d.type === 'type_identifier' ? d : d.descendantsOfType('type_identifier')[0];
 				if (id) idx.typedefs.push(id.text);
 			}
+		}
+		if (item.type === 'declaration' || item.type === 'type_definition' || item.type === 'struct_specifier' || item.type === 'union_specifier') {
+			scanTypes(file, item, (s, e) => spans.at(s, e), (idx.records ??= []), (idx.typedefDefinitions ??= []));
 		}
 		if (item.type === 'declaration') scanDeclaration(file, idx, spans, item);
 		else if (item.type === 'function_definition') scanFunction(file, idx, spans, item);

@@ -229,6 +229,49 @@ export interface VnetDefinition {
 	span: Span;
 }
 
+/** One field of a struct or union definition, as the layout model needs it. */
+export interface RecordField {
+	/** Absent for an unnamed bit-field. */
+	name?: string;
+	type: MemberType;
+	/** Bit-field width as written. */
+	bits?: string;
+	/** Why the field cannot be laid out from its declaration (inline struct, attribute, ...). */
+	complex?: string;
+	/** Under a preprocessor conditional inside the body: the layout then depends on the configuration. */
+	conditional?: string;
+}
+
+/** A struct or union defined at file scope (for sizes: allocator-model.md §3.1). */
+export interface RecordDefinition {
+	kind: 'struct' | 'union';
+	tag: string;
+	fields: RecordField[];
+	/** `__packed` (or `__attribute__((packed))`) after the body. */
+	packed?: boolean;
+	/** `__aligned(n)` after the body, as written. */
+	aligned?: string;
+	/** Why the definition cannot be laid out (unreadable body, unknown attribute). */
+	complex?: string;
+	span: Span;
+}
+
+/** `typedef T name;`: the type, split like a member's; `function` for `typedef int f_t(int);`. */
+export interface TypedefDefinition {
+	name: string;
+	type: MemberType;
+	function?: boolean;
+	complex?: string;
+	span: Span;
+}
+
+/** An object-like macro whose body is a constant expression's tokens (`#define IPREASS_NHASH 64`). */
+export interface ConstantMacro {
+	name: string;
+	value: string;
+	span: Span;
+}
+
 export interface IncludeSite {
 	path: string;
 	system: boolean;
@@ -286,6 +329,10 @@ export interface FileIndex {
 	 * macro definitions. Lets the plan tell when a header is left empty.
 	 */
 	items: Array<{ kind: string; name?: string; span: Span }>;
+	/** Struct and union definitions, typedefs and constant macros: what sizes are computed from. */
+	records?: RecordDefinition[];
+	typedefDefinitions?: TypedefDefinition[];
+	constantMacros?: ConstantMacro[];
 	/** Count of each `V_` identifier used in code (not in #defines). */
 	accessorUses: Record<string, number>;
 	/** Offset of the first use of each `V_` identifier in code. */

@@ -45,6 +45,12 @@ export interface LayoutEnv {
 	typedefs?: ReadonlyMap<string, CType>;
 	/** Enumerator values by enum tag. */
 	enums?: ReadonlyMap<string, readonly number[]>;
+	/**
+	 * Types the tree defines but that cannot be laid out, with the reason, by
+	 * `struct tag`, `union tag` or `typedef name` (an inline struct member, a
+	 * member under #if, an attribute the model does not know).
+	 */
+	unlaid?: ReadonlyMap<string, string>;
 	/** Evaluates an array bound's C text (`IPREASS_NHASH`); undefined when it cannot. */
 	constant?: (expr: string, arch: Arch) => number | undefined;
 }
@@ -306,6 +312,8 @@ function layout(t: CType, ctx: Ctx): Layout {
 			if (b) return b.kind === 'void' ? { unknown: 'void has no size' } : BASE_LAYOUT[ctx.arch][b.kind];
 			if (ctx.active.has(`typedef ${t.name}`)) return { unknown: `typedef ${t.name} refers to itself` };
 			const def = typedefOf(t.name, ctx);
+			const unlaid = ctx.env.unlaid?.get(`typedef ${t.name}`);
+			if (!def && unlaid) return { unknown: `typedef ${t.name}: ${unlaid}` };
 			if (!def) return { unknown: `type ${t.name} is not defined in the tree` };
 			ctx.active.add(`typedef ${t.name}`);
 			try {
@@ -348,6 +356,8 @@ function recordFromType(t: RecordType, ctx: Ctx): RecordResult {
 	}
 	const label = `${t.kind} ${t.tag ?? '(anonymous)'}`;
 	const def = t.tag !== undefined ? ctx.env.records?.get(t.tag) : undefined;
+	const unlaid = ctx.env.unlaid?.get(label);
+	if (!def && unlaid) return { unknown: `${label}: ${unlaid}` };
 	if (!def) return { unknown: `${label} is not defined in the tree` };
 	if (def.kind !== t.kind) return { unknown: `${label} is defined as a ${def.kind}` };
 	return recordLayout(def, ctx);

@@ -40,10 +40,33 @@ export function formatVerification(v: VerifyResult, c: Colors): string[] {
 		lines.push(f.severity === 'error' ? c.red(text) : f.severity === 'warning' ? c.yellow(text) : c.dim(text));
 	}
 	for (const b of v.behaviourChanges) lines.push(c.yellow(`deliberate behaviour change: ${b}`));
+	lines.push(...formatLayout(v.layout));
 	const errors = v.findings.filter((f) => f.severity === 'error').length;
 	const left = v.findings.filter((f) => f.code === 'verify/reported-left').length;
 	lines.push(c.bold(`verify: ${v.ok ? c.green('PASS') : c.red('FAIL')}: ${v.checked.members} live members, ${v.checked.definitions} VNET_DEFINEs, ` +
 		`${v.checked.accessorUses} V_ uses, ${v.checked.variables} initial states compared; ${errors} errors, ` +
 		`${v.behaviourChanges.length} deliberate behaviour changes${left ? `, ${left} reported sites left to finish by hand` : ''}`));
+	return lines;
+}
+
+/** The byte figures of the vnet region: the kernel's set, the module reserve, each module. */
+export function formatLayout(l: VerifyResult['layout']): string[] {
+	const k = l.kernel;
+	const lines = [
+		k.setBytes !== undefined
+			? `layout (${l.arch}): kernel set ${k.setBytes} bytes (VNET_BYTES: ${k.variables} variables, ${k.knownBytes} bytes of them, ${k.paddingBytes} of padding, ` +
+				`the 8192-byte modspace at offset ${k.modspaceOffset}), VNET_SIZE ${k.vnetSize}`
+			: k.variables === 0
+				? `layout (${l.arch}): the kernel's set is not in the trees given`
+				: `layout (${l.arch}): kernel set of unknown size: ${k.variables} variables, ${k.unknownVariables} of unknown size, the others ${k.knownBytes} bytes`,
+		`module space (${l.reserve.exact ? `VNET_MODSIZE, ${l.reserveOption}` : 'VNET_MODMIN only: the page-rounding slack is unknown'}): ` +
+			`${l.reserve.bytes} bytes, ${l.reserve.usedBytes} used, ${l.reserve.freeBytes} free`,
+	];
+	for (const m of l.modules) {
+		const head = `  module ${m.name} (${m.dir}): ${m.variables} variables, `;
+		if (m.status === 'size-unknown') lines.push(`${head}size unknown (${m.unknownVariables} of unknown size, the others ${m.knownBytes} bytes): not placed`);
+		else if (m.status === 'out-of-space') lines.push(`${head}${m.setBytes ?? `at least ${m.knownBytes}`} bytes: does NOT fit, ${m.shortfall} bytes short`);
+		else lines.push(`${head}${m.setBytes} bytes, ${m.allocatedBytes} allocated at reserve offset ${m.reserveOffset ?? '-'}`);
+	}
 	return lines;
 }

@@ -12,13 +12,17 @@
  *     the constructors left) is equal, with assignments that are not
  *     constants compared symbolically; a MOD_LOAD/SYSINIT constant made a
  *     static initializer is listed as the deliberate change it is.
- * Sizes, layout and module-space fit come from the allocator model
- * (src/model) once types are laid out from the tree (not yet: reported).
+ *   - sizes: each variable's size, from the tree's type definitions, equal
+ *     in both trees; module-space fit: each module's set loaded into the
+ *     reserve by the allocator model (src/verify/layout.ts).
  */
 import { canonicalType } from '../index/ctypes';
 import { constructorsOf } from '../index/corpus-index';
 import { includedFiles } from '../index/includes';
 import type { Assignment, ConstructorKind, CorpusIndex, FileIndex, MemberInfo, VnetDefinition } from '../index/types';
+import type { ReserveOption } from '../model/allocator';
+import { Arch, isUnknown } from '../model/layout';
+import { layoutTree, LayoutReport, memberSizes, ModuleDir, TreeTypes } from './layout';
 
 export type FindingSeverity = 'error' | 'warning' | 'note';
 
@@ -36,6 +40,16 @@ export interface VerifyResult {
 	checked: { members: number; definitions: number; accessorUses: number; variables: number };
 	findings: Finding[];
 	behaviourChanges: string[];
+	/** Sizes, offsets and module-space figures on `layout.arch`. */
+	layout: LayoutReport;
+}
+
+export interface VerifyOptions {
+	/** amd64 (default) or i386. */
+	arch?: Arch;
+	reserve?: ReserveOption;
+	/** Directories of loadable modules (a Makefile with `KMOD=`), relative like the new index's files. */
+	modules?: readonly ModuleDir[];
 }
 
 const PER_VNET: ReadonlySet<ConstructorKind> = new Set(['iattach', 'called-from-iattach', 'pr-init', 'named']);
@@ -143,7 +157,14 @@ function assignmentsByVariable(index: CorpusIndex): Map<string, Placed[]> {
  * the same file, is listed as reported work, not failed. Lines are not
  * compared: the migration moved them.
  */
-export function verifyIndexes(oldIndex: CorpusIndex, newIndex: CorpusIndex, reported?: ReadonlyArray<{ file: string; text: string }>): VerifyResult {
+export function verifyIndexes(
+	oldIndex: CorpusIndex,
+	newIndex: CorpusIndex,
+	reported?: ReadonlyArray<{ file: string; text: string }>,
+	options: VerifyOptions = {},
+): VerifyResult {
+	const arch = options.arch ?? 'amd64';
+	const types = { old: new TreeTypes(oldIndex), new: new TreeTypes(newIndex) };
 	const findings: Finding[] = [];
 	const behaviourChanges: string[] = [];
 	const add = (f: Finding) => findings.push(f);
@@ -168,9 +189,15 @@ export function verifyIndexes(oldIndex: CorpusIndex, newIndex: CorpusIndex, repo
 		const accepted = acceptedTypes(m);
 		for (const d of mine) {
 			const got = definitionType(d);
+			const { before, after } = memberSizes(types, m, d, arch);
+			const sizes = !isUnknown(before) && !isUnknown(after) ? { before: before.size, after: after.size } : undefined;
 			if (!accepted.has(got)) {
 				add({ severity: 'error', code: 'verify/type-changed', variable: m.name, file: d.span.file, line: d.span.line,
-					message: `${m.name} is defined as \`${d.type}${d.bounds.map((b) => `[${b}]`).join('')}\`, but the member was \`${m.type.text}${m.type.bounds.map((b) => `[${b}]`).join('')}\`` });
+					message: `${m.name} is defined as \`${d.type}${d.bounds.map((b) => `[${b}]`).join('')}\`, but the member was \`${m.type.text}${m.type.bounds.map((b) => `[${b}]`).join('')}\`` +
+						(sizes && sizes.before !== sizes.after ? ` (${sizes.before} bytes before, ${sizes.after} now, on ${arch})` : '') });
+			} else if (sizes && sizes.before !== sizes.after) {
+				add({ severity: 'error', code: 'verify/size-changed', variable: m.name, file: d.span.file, line: d.span.line,
+					message: `${m.name} is ${sizes.after} bytes on ${arch}, but the member was ${sizes.before} (same spelling \`${got}\`: a definition it depends on changed)` });
 			}
 		}
 	}
@@ -223,6 +250,7 @@ export function verifyIndexes(oldIndex: CorpusIndex, newIndex: CorpusIndex, repo
 	// Initial state of every variable in a new vnet.
 	const oldAssign = assignmentsByVariable(oldIndex);
 	const newAssign = assignmentsByVariable(newIndex);
+	const initial = new Map<string, string>();
 	let variables = 0;
 	for (const m of live) {
 		const mine = definitions.filter((d) => d.name === m.name);
@@ -245,6 +273,7 @@ export function verifyIndexes(oldIndex: CorpusIndex, newIndex: CorpusIndex, repo
 		const newOthers = simulate(init, perVnet(after), same);
 		const oldFirst = simulate('0', firstVnet(before), same);
 		const newFirst = simulate(init, firstVnet(after), same);
+		if (!initial.has(m.name)) initial.set(m.name, newOthers);
 		if (oldOthers === newOthers && oldFirst === newFirst) continue;
 		const once = before.find((a) => ONCE.has(a.kind) && a.constant && simulate('0', [a]) === init);
 		if (once && oldFirst === newFirst) {
@@ -256,12 +285,20 @@ export function verifyIndexes(oldIndex: CorpusIndex, newIndex: CorpusIndex, repo
 				(oldFirst !== newFirst ? ` (first vnet: ${newFirst} vs ${oldFirst})` : '') });
 		}
 	}
-	add({ severity: 'note', code: 'verify/layout-unchecked', message: 'sizes and module-space fit are not checked yet (types are not laid out from the tree)' });
+	// Sizes and module-space fit.
+	const laid = layoutTree(newIndex, types.new, {
+		arch,
+		reserve: options.reserve,
+		modules: options.modules,
+		initial: (name) => initial.get(name) ?? simulate(definitions.find((d) => d.name === name)?.initializer ?? '0', ordered((newAssign.get(name) ?? []).filter((a) => PER_VNET.has(a.kind)))),
+	});
+	findings.push(...laid.findings);
 
 	return {
 		ok: !findings.some((f) => f.severity === 'error'),
 		checked: { members: live.length, definitions: definitions.length, accessorUses, variables },
 		findings,
 		behaviourChanges,
+		layout: laid.report,
 	};
 }
