@@ -196,6 +196,7 @@ async function runVerify(oldRoot: string, newRoot: string, flags: VerifyFlags): 
 	return result.ok ? 0 : 1;
 }
 
+/** Repeatable list options. They get an own `[]` default, since `--constructor`'s key is also Object.prototype's. */
 function collect(value: string, previous: string[] = []): string[] {
 	return [...previous, ...value.split(',').filter(Boolean)];
 }
@@ -233,7 +234,7 @@ export function buildProgram(): Command {
 		.option('-q, --quiet', 'dry run: print the summary only, no diffs')
 		.option('--list-transforms', 'list the transforms and exit')
 		.option('--index <file>', 'a saved `scan --json` of the kernel tree an out-of-tree module was written against')
-		.option('--constructor <name>', 'also treat this function as a per-vnet constructor (repeatable)', collect)
+		.option('--constructor <name>', 'also treat this function as a per-vnet constructor (repeatable)', collect, [] as string[])
 		.option('--explain', 'report the rule behind every decision (each moved or kept assignment, ...)')
 		.option('--verify', 'check the migrated result against the old tree (before anything is written); exit 1 if it fails')
 		.addOption(new Option('--arch <arch>', 'with --verify: lay variables out for this architecture').choices(ARCH_NAMES).default('amd64'))
@@ -247,7 +248,7 @@ export function buildProgram(): Command {
 		.option('--json', 'JSON output (the default)')
 		.option('--format <format>', 'json (default), table (one row per member) or summary (everything, as reviewable text)')
 		.option('-o, --output <file>', 'write the result to FILE instead of stdout')
-		.option('--constructor <name>', 'also treat this function as a per-vnet constructor (repeatable)', collect)
+		.option('--constructor <name>', 'also treat this function as a per-vnet constructor (repeatable)', collect, [] as string[])
 		.action(async (paths: string[], flags: ScanFlags) => {
 			process.exitCode = await runScan(paths, flags);
 		});

@@ -158,3 +158,21 @@ describe('symlinks', () => {
 		expect(readLatin1(path.join(outside, 'ext.c'))).toBe(OLD);
 	});
 });
+
+describe('--constructor', () => {
+	it('treats the named function as a per-vnet constructor (its constant moves into the definition)', () => {
+		const src = [
+			'struct vnet_foo {\n\tint\t_foo_limit;\n};\n#define\tVNET_FOO(sym)\tVSYM(vnet_foo, sym)\n#define\tV_foo_limit\tVNET_FOO(foo_limit)\n\n',
+			'#ifdef VIMAGE_GLOBALS\nstatic int\tfoo_limit;\n#endif\n\n',
+			'void\nfoo_setup(void)\n{\n\n\tV_foo_limit = 16;\n}\n',
+		].join('');
+		const dir = tree({ 'foo.c': src });
+		const without = runCli(['--quiet', '--json', 'foo.c'], dir);
+		expect(without.stdout.toString()).not.toContain('foo_limit) = 16');
+		const r = runCli(['--json', '--constructor', 'foo_setup', 'foo.c'], dir);
+		expect(r.status, r.stderr.toString()).toBe(0);
+		const out = JSON.parse(r.stdout.toString());
+		expect(out.files[0].diff).toContain('+static VNET_DEFINE(int, foo_limit) = 16;');
+		expect(out.files[0].diff).toContain('-\tV_foo_limit = 16;');
+	});
+});
