@@ -140,3 +140,22 @@ describe('definitions after the macros their initializers use', () => {
 			'int\ng(void)\n{\n\n\treturn (V_gif_nest + V_gif_ttl);\n}\n');
 	});
 });
+
+describe('plain definitions in the arms of one conditional, and file-scope plain uses', () => {
+	const input = '#include <net/vnet.h>\n\nstruct vnet_foo {\n\tint\t_foo_size;\n\tint\t_foo_pcpu;\n};\n' +
+		'#define\tVNET_FOO(sym)\tVSYM(vnet_foo, sym)\n#define\tV_foo_size\tVNET_FOO(foo_size)\n#define\tV_foo_pcpu\tVNET_FOO(foo_pcpu)\n\n' +
+		'static int foo_pcpu = 2048;\nTUNABLE_INT("net.foo.pcpu", &foo_pcpu);\n' +
+		'#ifdef FOO_BIG\nstatic int foo_size = 128*1024;\n#else\nstatic int foo_size = 16*1024;\n#endif\n' +
+		'TUNABLE_INT("net.foo.size", &foo_size);\n\nint\nfoo_get(void)\n{\n\n\treturn (V_foo_size + V_foo_pcpu);\n}\n';
+
+	it('keep one VNET_DEFINE per arm with its own initializer, one accessor after the #endif; static data names the reference copy', async () => {
+		const r = await migrate({ files: [{ path: 'foo.c', content: input }], transforms: TRANSFORMS, verify: true });
+		expect(r.files[0].output).toBe('#include <net/vnet.h>\n\n' +
+			'static VNET_DEFINE(int, foo_pcpu) = 2048;\n#define\tV_foo_pcpu\tVNET(foo_pcpu)\nTUNABLE_INT("net.foo.pcpu", &VNET_NAME(foo_pcpu));\n' +
+			'#ifdef FOO_BIG\nstatic VNET_DEFINE(int, foo_size) = 128*1024;\n#else\nstatic VNET_DEFINE(int, foo_size) = 16*1024;\n#endif\n' +
+			'#define\tV_foo_size\tVNET(foo_size)\nTUNABLE_INT("net.foo.size", &VNET_NAME(foo_size));\n\nint\nfoo_get(void)\n{\n\n\treturn (V_foo_size + V_foo_pcpu);\n}\n');
+		// The kept non-VIMAGE initializers are deliberate changes for VIMAGE kernels, listed, not failed.
+		expect(r.verification?.ok).toBe(true);
+		expect(r.verification?.behaviourChanges.filter((c) => c.startsWith('foo_size:'))).toHaveLength(2);
+	});
+});

@@ -24,7 +24,7 @@ import { partOf } from '../src/index/corpus-index';
 import { allConditionals, Conditional, Directive, joinTokens, lex, tokenIndexAt } from '../src/lex/lexer';
 import { ParsedFile } from '../src/parse/parsed-file';
 import { includedFiles, includeSpelling, resolveInclude } from '../src/index/includes';
-import { accessorDefines, FRAMEWORK_HEADER, MemberPlan, MigrationPlan, migratedMembers, ModulePlan, planMigration } from '../src/plan/members';
+import { accessorDefines, sharedConditions, FRAMEWORK_HEADER, MemberPlan, MigrationPlan, migratedMembers, ModulePlan, planMigration } from '../src/plan/members';
 import { lineEndOf } from '../src/source';
 import type { RunContext, Transform, TransformResult } from '../src/transform';
 import { toJscodeshift } from '../src/jscodeshift';
@@ -163,7 +163,7 @@ function replaceStatement(ctx: FileContext, decls: GlobalDeclaration[]): { lines
 			continue;
 		}
 		if (g.definition) {
-			if (p.site !== g) continue; // a duplicate definition goes
+			if (p.site !== g && !p.alternatives.includes(g)) continue; // a duplicate definition goes
 			const own: string[] = [];
 			if (p.typedef?.file === ctx.file.path) own.push(p.typedef.line);
 			own.push(...definitionLines(p, g.initializer, ctx));
@@ -184,7 +184,7 @@ function replaceStatement(ctx: FileContext, decls: GlobalDeclaration[]): { lines
 				ctx.report('note', 'vnet-define/initializer-kept', g.span.start,
 					`${p.member.name}: the initializer of its non-VIMAGE definition (= ${g.initializer}) becomes the reference copy's, so VIMAGE kernels now start from it too`);
 			}
-			if (p.localDefine) accessors.push(p.member.name);
+			if (p.localDefine && g === p.site) accessors.push(p.member.name);
 		} else if (g.vimageGlobals) {
 			const own: string[] = [];
 			if (p.typedef?.file === ctx.file.path) own.push(p.typedef.line);
@@ -337,7 +337,13 @@ function resolveVimageGlobals(ctx: FileContext, c: Conditional, handled: Set<str
 		}
 		if (p.lines.length === 0) ctx.deletions.push(wholeLines(first.statement.start, first.statement.end));
 		else ctx.edits.push(replacement(ctx, first.statement.start, first.statement.end, p.lines));
-		accessors.push(...p.accessors.map((name) => ({ name, within: p.within })));
+		accessors.push(...p.accessors.map((name) => {
+			const m = ctx.members.get(name);
+			if (!m?.alternatives.length) return { name, within: p.within };
+			// One accessor for every arm of the conditional its definitions differ in.
+			const shared = sharedConditions(m);
+			return { name, within: shared.slice(shared.findIndex((x) => x.at === c.arms[0].directive.start) + 1) };
+		}));
 		if (p.lines.length) last = Math.max(last, first.statement.end);
 	}
 	if (last !== -1) {
@@ -383,7 +389,15 @@ function plainDeclarations(ctx: FileContext, handled: Set<string>): void {
 			continue;
 		}
 		ctx.edits.push(replacement(ctx, first.statement.start, first.statement.end, lines));
-		if (accessors.length) insert(ctx, lineEndOf(file.text, first.statement.end), accessorDefines(accessors, oldColumn(ctx, accessors)));
+		const here = accessors.filter((n) => !ctx.members.get(n)?.alternatives.length);
+		if (here.length) insert(ctx, lineEndOf(file.text, first.statement.end), accessorDefines(here, oldColumn(ctx, here)));
+		for (const n of accessors.filter((x) => !here.includes(x))) {
+			// After the #endif of the conditional whose arms hold its definitions.
+			const p = ctx.members.get(n)!;
+			const split = p.site!.conditions[sharedConditions(p).length];
+			const c = allConditionals(file.lexed).find((x) => x.arms[0].directive.start === split.at);
+			insert(ctx, c?.endif ? c.end : lineEndOf(file.text, first.statement.end), accessorDefines([n], oldColumn(ctx, [n])));
+		}
 	}
 }
 
@@ -413,11 +427,17 @@ function accesses(ctx: FileContext): void {
 		const text = d.kind === 'other-vnet' ? `VNET_VNET(${d.vnet}, ${d.member})` : `V_${d.member}`;
 		ctx.edits.push({ start: d.span.start, end: d.span.end, text, rule: RULE });
 	}
+	const functions = ctx.part!.functions;
 	for (const u of ctx.index.plainUses) {
 		if (u.span.file !== ctx.file.path || !ctx.members.has(u.member)) continue;
-		ctx.edits.push({ start: u.span.start, end: u.span.end, text: `V_${u.member}`, rule: RULE });
-		ctx.report('note', 'vnet-define/plain-use', u.span.start,
-			`${u.member} used by its plain name (valid only without VIMAGE): now V_${u.member}`);
+		// Outside any function (`TUNABLE_INT("...", &x);` builds static data) VNET(x) is no
+		// constant: the reference copy, which every new vnet starts from, is named instead.
+		const fileScope = !functions.some((f) => u.span.start >= f.span.start && u.span.end <= f.span.end);
+		const text = fileScope ? `VNET_NAME(${u.member})` : `V_${u.member}`;
+		ctx.edits.push({ start: u.span.start, end: u.span.end, text, rule: RULE });
+		ctx.report('note', 'vnet-define/plain-use', u.span.start, fileScope
+			? `${u.member} used by its plain name outside any function (static data): now VNET_NAME(${u.member}), the reference copy every new vnet starts from`
+			: `${u.member} used by its plain name (valid only without VIMAGE): now V_${u.member}`);
 	}
 }
 

@@ -8,7 +8,7 @@
  * members and statements come from tree-sitter, through the parse variants
  * when the plain parse has ERROR nodes.
  */
-import { Directive, joinTokens, matchParen, splitArguments, Token, tokenIndexAt } from '../lex/lexer';
+import { allConditionals, Directive, joinTokens, matchParen, splitArguments, Token, tokenIndexAt } from '../lex/lexer';
 import type { ParsedFile } from '../parse/parsed-file';
 import { insideError, SyntaxNode } from '../parse/parser';
 import { functionIn } from '../parse/variants';
@@ -554,11 +554,33 @@ function topLevelItems(root: SyntaxNode): SyntaxNode[] {
 /** Tree nodes that count as file content (directives are counted from the lexer). */
 const ITEM_KINDS = new Set(['declaration', 'function_definition', 'struct_specifier', 'union_specifier', 'enum_specifier', 'type_definition', 'expression_statement', 'linkage_specification']);
 
+/** Whether some conditional at file scope (outside braces) has a `;` in an arm after its first. */
+function laterArmDeclarations(file: ParsedFile): boolean {
+	const toks = file.lexed.tokens;
+	const depthAt: number[] = [];
+	let depth = 0;
+	for (const t of toks) {
+		depthAt.push(depth);
+		if (t.text === '{') depth++;
+		else if (t.text === '}') depth = Math.max(0, depth - 1);
+	}
+	for (const c of allConditionals(file.lexed)) {
+		for (const arm of c.arms.slice(1)) {
+			for (let k = tokenIndexAt(toks, arm.start); k < toks.length && toks[k].start < arm.end; k++) {
+				if (toks[k].text === ';' && depthAt[k] === 0) return true;
+			}
+		}
+	}
+	return false;
+}
+
 function scanTree(file: ParsedFile, idx: FileIndex, spans: Spans): void {
 	const variants = file.variants;
 	const primary = variants.get(variants.count > 1 ? 1 : 0);
-	// The primary variant first; the others only when it has errors somewhere.
-	const trees = primary.tree.rootNode.hasError ? [primary, ...variants.all().filter((v) => v !== primary)] : [primary];
+	// The primary variant first; the others only when it has errors somewhere, or when a later
+	// #else/#elif arm at file scope holds declarations the primary (first arms only) blanks.
+	const trees = primary.tree.rootNode.hasError || laterArmDeclarations(file)
+		? [primary, ...variants.all().filter((v) => v !== primary)] : [primary];
 	const seen = new Set<string>();
 	const seenContainers = new Set<string>();
 	const containerCandidates: Array<{ node: SyntaxNode; errors: boolean }> = [];

@@ -7,7 +7,7 @@
  * function pointers, tags for anonymous queue heads).
  */
 import { partOf } from '../index/corpus-index';
-import type { CorpusIndex, GlobalDeclaration, MemberInfo, Module } from '../index/types';
+import type { Condition, CorpusIndex, GlobalDeclaration, MemberInfo, Module } from '../index/types';
 
 export interface MemberPlan {
 	member: MemberInfo;
@@ -19,6 +19,11 @@ export interface MemberPlan {
 	placedIn?: string;
 	/** Other definitions of the same variable, removed. */
 	duplicates: GlobalDeclaration[];
+	/**
+	 * Definitions in the other arms of a conditional the site sits in (`#ifdef RADIX_MPATH`
+	 * `int x = 128;` `#else` `int x = 16;`): one per configuration, each a VNET_DEFINE.
+	 */
+	alternatives: GlobalDeclaration[];
 	isStatic: boolean;
 	/** `VNET_DEFINE` type argument and name-with-bounds. */
 	defineType: string;
@@ -99,15 +104,39 @@ function usersOf(m: MemberInfo, index: CorpusIndex): string[] {
 	return [...files].sort();
 }
 
+/** Whether two declarations sit in different arms of one conditional, in the same file. */
+export function exclusiveArms(a: GlobalDeclaration, b: GlobalDeclaration): boolean {
+	if (a.span.file !== b.span.file) return false;
+	for (let k = 0; k < a.conditions.length && k < b.conditions.length; k++) {
+		if (a.conditions[k].at !== b.conditions[k].at) return false;
+		if (a.conditions[k].armIndex !== b.conditions[k].armIndex) return true;
+	}
+	return false;
+}
+
+/** The conditions a member's alternative definitions share: those above the conditional that tells them apart. */
+export function sharedConditions(p: MemberPlan): Condition[] {
+	if (!p.site) return [];
+	let k = 0;
+	const all = [p.site, ...p.alternatives];
+	while (k < p.site.conditions.length && all.every((d) => d.conditions[k]?.at === p.site!.conditions[k].at && d.conditions[k].armIndex === p.site!.conditions[k].armIndex)) k++;
+	return p.site.conditions.slice(0, k);
+}
+
 function planMember(m: MemberInfo, index: CorpusIndex): MemberPlan {
 	const site = m.definitions[0] ?? m.plainDefinitions[0];
 	const all = [...m.definitions, ...m.plainDefinitions];
+	const alternatives: GlobalDeclaration[] = [];
+	for (const d of all) {
+		if (site && d !== site && [site, ...alternatives].every((o) => exclusiveArms(o, d))) alternatives.push(d);
+	}
 	const declarationFiles = [...new Set(m.externs.filter((e) => e.vimageGlobals).map((e) => e.span.file))];
 	const users = usersOf(m, index);
 	const plan: MemberPlan = {
 		member: m,
 		...(site ? { site } : {}),
-		duplicates: all.filter((d) => d !== site),
+		duplicates: all.filter((d) => d !== site && !alternatives.includes(d)),
+		alternatives,
 		isStatic: site?.storage === 'static',
 		defineType: m.type.text,
 		declareType: m.type.text,

@@ -280,6 +280,14 @@ export function verifyIndexes(
 			behaviourChanges.push(`${m.name}: ${once.constructor} (${once.kind}) set it to ${once.value} for the vnet current at load; every vnet now starts with it`);
 			continue;
 		}
+		// The initializer of the old non-VIMAGE definition (in this arm), which the migration keeps: VIMAGE
+		// kernels started from zero, and now start from it as non-VIMAGE kernels always did.
+		const oldDef = [...m.definitions, ...m.plainDefinitions].find((g) => g.initializer !== undefined &&
+			(!arm || g.conditions.some((c) => c.directive === arm.directive && c.armIndex === arm.armIndex)));
+		if (oldDef && simulate(oldDef.initializer!, perVnet(before), same) === newOthers && simulate(oldDef.initializer!, firstVnet(before), same) === newFirst) {
+			behaviourChanges.push(`${m.name}: its non-VIMAGE definition at ${oldDef.span.file}:${oldDef.span.line} gave it ${oldDef.initializer}; VIMAGE kernels started it at 0 and now start from ${oldDef.initializer} too`);
+			continue;
+		}
 		add({ severity: 'error', code: 'verify/initial-value', variable: m.name, file: def.span.file, line: def.span.line,
 			message: `${m.name} starts as ${newOthers} in a new vnet${arm ? ` (where ${arm.expr})` : ''}, but the old code gave ${oldOthers}` +
 				(oldFirst !== newFirst ? ` (first vnet: ${newFirst} vs ${oldFirst})` : '') });
