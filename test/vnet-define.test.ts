@@ -159,3 +159,30 @@ describe('plain definitions in the arms of one conditional, and file-scope plain
 		expect(r.verification?.behaviourChanges.filter((c) => c.startsWith('foo_size:'))).toHaveLength(2);
 	});
 });
+
+describe('a tree holding only part of a module', () => {
+	const header = '#include <net/vnet.h>\n\nstruct vnet_foo {\n\tint\t_foo_a;\n\tint\t_foo_b;\n\tint\t_foo_c;\n};\n' +
+		'#define\tINIT_VNET_FOO(vnet)\tINIT_FROM_VNET(vnet, VNET_MOD_FOO, struct vnet_foo, vnet_foo)\n' +
+		'#define\tVNET_FOO(sym)\tVSYM(vnet_foo, sym)\n#define\tV_foo_a\tVNET_FOO(foo_a)\n#define\tV_foo_b\tVNET_FOO(foo_b)\n#define\tV_foo_c\tVNET_FOO(foo_c)\n';
+	const user = '#include <sys/vimage.h>\n#include "vfoo.h"\n\n#ifdef VIMAGE_GLOBALS\nint\tfoo_a;\n#endif\n\n' +
+		'int\nfoo_get(void)\n{\n\tINIT_VNET_FOO(curvnet);\n\n\treturn (V_foo_a);\n}\n';
+	const modinfo = '#include "vfoo.h"\n\nstatic const vnet_modinfo_t vnet_foo_modinfo = {\n\t.vmi_id\t\t= VNET_MOD_FOO,\n\t.vmi_name\t= "foo",\n};\n';
+
+	it('is left as it is, INIT_VNET included, and reported (its other members may live in the files left out)', async () => {
+		const r = await migrate({ files: [{ path: 'vfoo.h', content: header }, { path: 'a.c', content: user }] });
+		expect(r.files.every((f) => f.status === 'unchanged'), JSON.stringify(r.files.map((f) => [f.path, f.status]))).toBe(true);
+		const codes = r.files.flatMap((f) => f.diagnostics.filter((d) => d.severity === 'warning').map((d) => `${f.path} ${d.code}`));
+		expect(codes.sort()).toEqual(['a.c init-vnet/module-skipped', 'a.c vnet-define/vimage-globals-skipped', 'vfoo.h vnet-define/module-skipped']);
+		expect(r.files.find((f) => f.path === 'vfoo.h')!.diagnostics.find((d) => d.code === 'vnet-define/module-skipped')!.message)
+			.toContain('2 of its 3 members are defined nowhere in them and its vnet_modinfo_t is not there');
+	});
+
+	it('is migrated when the module\'s registration is there too (the others are then dead)', async () => {
+		const r = await migrate({ files: [{ path: 'vfoo.h', content: header }, { path: 'a.c', content: user }, { path: 'b.c', content: modinfo }] });
+		const a = r.files.find((f) => f.path === 'a.c')!;
+		expect(a.output).toContain('VNET_DEFINE(int, foo_a);');
+		expect(a.output).not.toContain('INIT_VNET_FOO');
+		expect(r.files.find((f) => f.path === 'vfoo.h')!.deleted).toBe(true);
+		expect(r.files.some((f) => /foo_[bc]/.test(f.output ?? ''))).toBe(false);
+	});
+});

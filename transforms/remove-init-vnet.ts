@@ -19,7 +19,8 @@ import type { Edit } from '../src/edit/edit';
 import { ParsedFile } from '../src/parse/parsed-file';
 import { insideError, SyntaxNode } from '../src/parse/parser';
 import { functionIn, Variant } from '../src/parse/variants';
-import type { Transform, TransformResult } from '../src/transform';
+import type { RunContext, Transform, TransformResult } from '../src/transform';
+import { planMigration } from '../src/plan/members';
 import { toJscodeshift } from '../src/jscodeshift';
 
 export const RULE = 'remove-init-vnet';
@@ -46,8 +47,15 @@ interface Accepted {
 	functions: SyntaxNode[];
 }
 
-export function removeInitVnet(file: ParsedFile, _index: CorpusIndex): TransformResult {
+export function removeInitVnet(file: ParsedFile, index: CorpusIndex, context?: RunContext): TransformResult {
 	const diagnostics: Diagnostic[] = [];
+	// With vnet-define in the run, a module it leaves unmigrated keeps its INIT_VNET: its V_
+	// accessors still read the container pointer the macro declares.
+	const unmigrated = new Map<string, string>();
+	if (context?.transforms.has('vnet-define')) {
+		for (const mp of planMigration(index).modules) if (mp.skip && mp.module.initMacro) unmigrated.set(mp.module.initMacro, mp.module.name);
+	}
+	const kept = new Map<string, number>();
 	const handlersNoted = new Set<string>();
 	const deletions: Deletion[] = [];
 	const report = (severity: Severity, code: string, offset: number, message: string) => {
@@ -56,6 +64,7 @@ export function removeInitVnet(file: ParsedFile, _index: CorpusIndex): Transform
 
 	const edits: Edit[] = [];
 	for (const d of file.lexed.directives) {
+		if (d.tokens.some((t) => unmigrated.has(t.text))) continue;
 		const defined = REMOVED_DIRECTIVES.has(d.name) && d.tokens[0] && isInitVnetName(d.tokens[0].text);
 		if (defined) deletions.push({ start: d.start, end: d.end, rule: RULE, withHeading: true });
 		const inBody = d.name === 'define' && !defined ? macroBodyStatements(file.text, d) : undefined;
@@ -81,6 +90,10 @@ export function removeInitVnet(file: ParsedFile, _index: CorpusIndex): Transform
 	for (let i = 0; i < tokens.length; i++) {
 		const t = tokens[i];
 		if (t.kind !== 'ident' || !isInitVnetName(t.text)) continue;
+		if (unmigrated.has(t.text)) {
+			if (!kept.has(t.text)) kept.set(t.text, t.start);
+			continue;
+		}
 		if (tokens[i + 1]?.text !== '(') {
 			report('warning', 'init-vnet/not-a-call', t.start, `${t.text} is not called here: not removed`);
 			continue;
@@ -106,6 +119,9 @@ export function removeInitVnet(file: ParsedFile, _index: CorpusIndex): Transform
 		i = semi === -1 ? close : semi;
 	}
 
+	for (const [name, at] of kept) {
+		report('warning', 'init-vnet/module-skipped', at, `${name} kept throughout this file: module ${unmigrated.get(name)} is not migrated (see vnet-define/module-skipped)`);
+	}
 	return { edits, deletions, diagnostics };
 }
 

@@ -79,13 +79,21 @@ export function vnetDefine(file: ParsedFile, index: CorpusIndex, context?: RunCo
 			report('warning', 'vnet-define/module-skipped', mp.module.container.start, `module ${mp.module.name} is not migrated: ${mp.skip}`);
 		}
 		for (const p of mp.members) {
-			if (p.dead && p.member.span.file === file.path) report('note', 'vnet-define/dead-member', p.member.span.start, `member ${p.member.name}: ${p.skip}`);
+			if (p.dead && !mp.skip && p.member.span.file === file.path) report('note', 'vnet-define/dead-member', p.member.span.start, `member ${p.member.name}: ${p.skip}`);
 		}
 	}
 
 	const handled = new Set<string>();
 	for (const c of allConditionals(file.lexed)) {
-		if (vimageGlobalsArms(c)) resolveVimageGlobals(ctx, c, handled);
+		if (!vimageGlobalsArms(c)) continue;
+		// A module left unmigrated still needs VIMAGE_GLOBALS where its own symbols sit under it.
+		const words = unmigratedSymbols(plan);
+		const mentions = ctx.file.lexed.tokens.find((t) => t.start >= c.start && t.end <= c.end && words.has(t.text));
+		if (mentions) {
+			ctx.report('warning', 'vnet-define/vimage-globals-skipped', c.start, `${mentions.text} belongs to a module that is not migrated: this VIMAGE_GLOBALS block is left unchanged`);
+			continue;
+		}
+		resolveVimageGlobals(ctx, c, handled);
 	}
 	plainDeclarations(ctx, handled);
 	placedDefinitions(ctx);
@@ -222,6 +230,21 @@ function laterMacroIn(ctx: FileContext, g: GlobalDeclaration, p: MemberPlan): Di
 		if (d.name === 'define' && d.start > g.statement.end && d.tokens[0] && names.has(d.tokens[0].text) && !moving.has(d.start)) found = d;
 	}
 	return found;
+}
+
+const unmigratedCache = new WeakMap<MigrationPlan, Set<string>>();
+/** Container tags, symbols (and their `_0` fallbacks) and member names of the modules left unmigrated. */
+function unmigratedSymbols(plan: MigrationPlan): Set<string> {
+	let s = unmigratedCache.get(plan);
+	if (!s) {
+		s = new Set<string>();
+		for (const mp of plan.modules.filter((m) => m.skip)) {
+			for (const w of [mp.module.containerTag, mp.module.containerSymbol, `${mp.module.containerSymbol}_0`]) s.add(w);
+			for (const p of mp.members) s.add(p.member.name);
+		}
+		unmigratedCache.set(plan, s);
+	}
+	return s;
 }
 
 /** The blocks of #defines the plan moves up in this file. */

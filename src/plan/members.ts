@@ -207,13 +207,32 @@ function planMember(m: MemberInfo, index: CorpusIndex): MemberPlan {
 	return plan;
 }
 
+/**
+ * A module only part of which is in the trees given: some members are defined
+ * nowhere in them, and its registration (`vnet_modinfo_t`) is not there either.
+ * Those members may be defined and used in the files left out, so calling them
+ * dead (and deleting their accessors) or defining them here would break those
+ * files: the module is left as it is, and reported.
+ */
+function partialModule(index: CorpusIndex, mod: Module, members: MemberPlan[]): string | undefined {
+	const undefinedHere = members.filter((p) => !p.site);
+	if (undefinedHere.length === 0) return undefined;
+	const external = new Set(index.external ?? []);
+	const registered = mod.modinfo && index.parts.some((p) => !external.has(p.file) && p.modinfos.some((mi) => mi.name === mod.modinfo));
+	if (registered) return undefined;
+	return `only part of module ${mod.name} seems to be in the trees given: ${undefinedHere.length} of its ${members.length} members ` +
+		`are defined nowhere in them and its vnet_modinfo_t is not there; give the whole tree (or scan it and pass --index)`;
+}
+
 function computePlan(index: CorpusIndex): MigrationPlan {
 	const byName = new Map<string, MemberPlan>();
 	const modules: ModulePlan[] = [];
 	for (const mod of index.modules) {
 		const members = index.members.filter((m) => m.module === mod.name).map((m) => planMember(m, index));
 		const blocking = members.find((p) => p.skip && !p.dead);
-		const mp: ModulePlan = { module: mod, members, ...(blocking ? { skip: `member ${blocking.member.name}: ${blocking.skip}` } : {}) };
+		const partial = partialModule(index, mod, members);
+		const skip = partial ?? (blocking ? `member ${blocking.member.name}: ${blocking.skip}` : undefined);
+		const mp: ModulePlan = { module: mod, members, ...(skip ? { skip } : {}) };
 		modules.push(mp);
 		for (const p of members) byName.set(p.member.name, p);
 	}
