@@ -186,3 +186,20 @@ describe('a tree holding only part of a module', () => {
 		expect(r.files.some((f) => /foo_[bc]/.test(f.output ?? ''))).toBe(false);
 	});
 });
+
+describe('an accessor used in a header macro\'s body', () => {
+	it('makes the header a user: the variable is not static and the header declares it', async () => {
+		const header = '#include <net/vnet.h>\n\nstruct vnet_foo {\n\tu_short\t_foo_id;\n};\n' +
+			'#define\tVNET_FOO(sym)\tVSYM(vnet_foo, sym)\n#define\tV_foo_id\tVNET_FOO(foo_id)\n\n#define\tfoo_newid()\thtons(V_foo_id++)\n';
+		const user = '#include "vfoo.h"\n\n#ifdef VIMAGE_GLOBALS\nstatic u_short\tfoo_id;\n#endif\n\n' +
+			'static const vnet_modinfo_t vnet_foo_modinfo = {\n\t.vmi_id\t\t= VNET_MOD_FOO,\n\t.vmi_name\t= "foo",\n};\n\n' +
+			'void\nfoo_reset(void)\n{\n\n\tV_foo_id = 1;\n}\n';
+		const r = await migrate({ files: [{ path: 'vfoo.h', content: header }, { path: 'foo.c', content: user }], verify: true });
+		const h = r.files.find((f) => f.path === 'vfoo.h')!;
+		expect(h.deleted).toBeFalsy();
+		expect(h.output).toContain('VNET_DECLARE(u_short, foo_id);');
+		expect(h.output).toContain('#define\tfoo_newid()\thtons(V_foo_id++)');
+		expect(r.files.find((f) => f.path === 'foo.c')!.output).toMatch(/^VNET_DEFINE\(u_short, foo_id\);$/m);
+		expect(r.verification?.ok).toBe(true);
+	});
+});

@@ -183,6 +183,15 @@ function scanDirectives(file: ParsedFile, idx: FileIndex, spans: Spans): void {
 		}
 		const name = m.name.text;
 		idx.definedMacros.push(name);
+		// A V_ accessor used in another macro's body (`#define ip_newid() ... V_ip_id++`) is used
+		// by this file and every file expanding the macro: the variable needs a declaration here.
+		if (!name.startsWith('V_')) {
+			for (const t of m.body) {
+				if (t.kind === 'ident' && t.text.startsWith('V_') && !t.text.startsWith('V_MOD_') && !SUBSYSTEM_SELECTORS.has(t.text)) {
+					idx.accessorUses[t.text] = (idx.accessorUses[t.text] ?? 0) + 1;
+				}
+			}
+		}
 		const span = spans.at(d.start, d.end);
 		const guard = file.lexed.conditionals.find((c) => c.includeGuard);
 		if (!(guard && m.body.length === 0 && m.params === undefined && name === guard.arms[0].directive.tokens[0]?.text)) {

@@ -333,7 +333,7 @@ export interface FileIndex {
 	records?: RecordDefinition[];
 	typedefDefinitions?: TypedefDefinition[];
 	constantMacros?: ConstantMacro[];
-	/** Count of each `V_` identifier used in code (not in #defines). */
+	/** Count of each `V_` identifier used in code and in the bodies of macros other than accessors. */
 	accessorUses: Record<string, number>;
 	/** Offset of the first use of each `V_` identifier in code. */
 	accessorFirstUse: Record<string, number>;
