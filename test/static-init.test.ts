@@ -85,3 +85,19 @@ describe('static-init golden file', () => {
 		expect(again.totals.changed).toBe(0);
 	});
 });
+
+describe('a moved assignment\'s comment', () => {
+	it('follows its value into the definition, unless the definition has a comment of its own', async () => {
+		const text = '#include <net/vnet.h>\n\nstruct vnet_foo {\n\tint\t_foo_a;\n\tint\t_foo_b;\n};\n' +
+			'#define\tVNET_FOO(sym)\tVSYM(vnet_foo, sym)\n#define\tV_foo_a\tVNET_FOO(foo_a)\n#define\tV_foo_b\tVNET_FOO(foo_b)\n\n' +
+			'#ifdef VIMAGE_GLOBALS\nstatic int\tfoo_a;\nstatic int\tfoo_b;\t/* the limit */\n#endif\n\n' +
+			'static int\nvnet_foo_iattach(const void *unused __unused)\n{\n\n\tV_foo_a = 1;\t/* XXX */\n\tV_foo_b = 2;\t/* 1023 */\n\treturn (0);\n}\n\n' +
+			'static const vnet_modinfo_t vnet_foo_modinfo = {\n\t.vmi_id\t\t= VNET_MOD_FOO,\n\t.vmi_name\t= "foo",\n\t.vmi_iattach\t= vnet_foo_iattach,\n};\n';
+		const r = await migrate({ files: [{ path: 'foo.c', content: text }], transforms: TRANSFORMS });
+		const out = r.files[0].output!;
+		expect(out).toContain('static VNET_DEFINE(int, foo_a) = 1;\t/* XXX */\n');
+		expect(out).toContain('static VNET_DEFINE(int, foo_b) = 2;\t/* the limit */\n');
+		expect(out).not.toContain('1023');
+		expect(out).toContain('{\n\n\treturn (0);\n}');
+	});
+});

@@ -139,8 +139,13 @@ function definitionLines(p: MemberPlan, initializer: string | undefined, ctx: Fi
 }
 
 function defineLine(p: MemberPlan, initializer: string | undefined, ctx?: FileContext): string {
-	initializer ??= ctx?.initializers?.get(p.member.name)?.initializer;
-	return `${p.isStatic ? 'static ' : ''}VNET_DEFINE(${p.defineType}, ${p.nameWithBounds})${initializer !== undefined ? ` = ${initializer}` : ''};`;
+	const restored = initializer === undefined ? ctx?.initializers?.get(p.member.name) : undefined;
+	initializer ??= restored?.initializer;
+	const line = `${p.isStatic ? 'static ' : ''}VNET_DEFINE(${p.defineType}, ${p.nameWithBounds})${initializer !== undefined ? ` = ${initializer}` : ''};`;
+	// The comment of the one assignment whose value this is comes along, unless the definition has its own.
+	const moved = restored?.initializer !== undefined && restored.moved.length === 1 ? restored.moved[0].assignment.comment : undefined;
+	const own = p.site && ctx ? /^[ \t]*\/\*/.test(ctx.file.text.slice(p.site.statement.end, lineEndOf(ctx.file.text, p.site.statement.end))) : false;
+	return moved && !own ? `${line}\t${moved}` : line;
 }
 
 function declareLine(p: MemberPlan): string {

@@ -899,9 +899,22 @@ function assignmentsIn(file: ParsedFile, spans: Spans, scope: SyntaxNode, top: S
 			usesBefore,
 			order: order++,
 			statement: spans.node(stmt),
+			...trailingCommentOf(file, stmt.endIndex),
 		});
 	}
 	return out;
+}
+
+/** A one-line comment following `end` on its line, nothing else after it. */
+function trailingCommentOf(file: ParsedFile, end: number): { comment?: string } {
+	const text = file.text;
+	let k = end;
+	while (text[k] === ' ' || text[k] === '\t') k++;
+	const c = file.lexed.comments.find((x) => x.start === k);
+	if (!c || k === end) return {};
+	const body = text.slice(c.start, c.end);
+	const rest = text.slice(c.end, text.indexOf('\n', c.end) === -1 ? text.length : text.indexOf('\n', c.end));
+	return body.includes('\n') || rest.trim() !== '' ? {} : { comment: body };
 }
 
 function sortFileIndex(idx: FileIndex): void {

@@ -157,6 +157,8 @@ export interface Assignment {
 	/** Index among the function's top-level statements. */
 	order: number;
 	statement: Span;
+	/** A comment after the statement on its line (`V_x = 1;	/* XXX *\/`), which goes where the value goes. */
+	comment?: string;
 }
 
 /**
