@@ -203,3 +203,16 @@ describe('an accessor used in a header macro\'s body', () => {
 		expect(r.verification?.ok).toBe(true);
 	});
 });
+
+describe('layout of the definitions block', () => {
+	it('puts placed definitions with the block\'s, one accessor group after them, and an empty line before code that followed the block', async () => {
+		const text = '#include <net/vnet.h>\n\nstruct vnet_foo {\n\tuma_zone_t\t_foo_zone;\n\tint\t_foo_placed;\n};\n' +
+			'#define\tINIT_VNET_FOO(vnet)\tINIT_FROM_VNET(vnet, VNET_MOD_FOO, struct vnet_foo, vnet_foo)\n' +
+			'#define\tVNET_FOO(sym)\tVSYM(vnet_foo, sym)\n#define\tV_foo_zone\tVNET_FOO(foo_zone)\n#define\tV_foo_placed\tVNET_FOO(foo_placed)\n\n' +
+			'#ifdef VIMAGE_GLOBALS\nstatic uma_zone_t\tfoo_zone;\n#endif\nstatic struct mtx foo_lock;\n\n' +
+			'static int\nvnet_foo_iattach(const void *unused __unused)\n{\n\n\tV_foo_zone = uma_zcreate("foo");\n\tV_foo_placed = f();\n\treturn (0);\n}\n\n' +
+			'static const vnet_modinfo_t vnet_foo_modinfo = {\n\t.vmi_id\t\t= VNET_MOD_FOO,\n\t.vmi_name\t= "foo",\n\t.vmi_iattach\t= vnet_foo_iattach,\n};\n';
+		const r = await migrate({ files: [{ path: 'foo.c', content: text }], transforms: TRANSFORMS });
+		expect(r.files[0].output).toMatch(/^#include <net\/vnet.h>\n\nstatic VNET_DEFINE\(uma_zone_t, foo_zone\);\nstatic VNET_DEFINE\(int, foo_placed\);\n\n#define\tV_foo_zone\tVNET\(foo_zone\)\n#define\tV_foo_placed\tVNET\(foo_placed\)\n\nstatic struct mtx foo_lock;\n/);
+	});
+});

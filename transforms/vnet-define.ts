@@ -25,7 +25,7 @@ import { allConditionals, Conditional, Directive, joinTokens, lex, tokenIndexAt 
 import { ParsedFile } from '../src/parse/parsed-file';
 import { includedFiles, includeSpelling, resolveInclude } from '../src/index/includes';
 import { accessorDefines, sharedConditions, FRAMEWORK_HEADER, MemberPlan, MigrationPlan, migratedMembers, ModulePlan, planMigration } from '../src/plan/members';
-import { lineEndOf } from '../src/source';
+import { isBlank, lineEndOf } from '../src/source';
 import type { RunContext, Transform, TransformResult } from '../src/transform';
 import { toJscodeshift } from '../src/jscodeshift';
 import { InitDecision, MacroHoist, planInitializers } from '../src/plan/initializers';
@@ -378,8 +378,11 @@ function resolveVimageGlobals(ctx: FileContext, c: Conditional, handled: Set<str
 		// After the whole arm (not its last statement, which may sit in a nested #if).
 		const at = c.arms[arms.defined[0]].end;
 		ctx.definitionsEnd ??= at;
-		// style(9) groups: the definitions, an empty line, their accessors.
-		if (accessors.length) insert(ctx, at, ['', ...conditionalAccessorDefines(ctx, accessors)]);
+		// style(9) groups: the definitions, an empty line, their accessors (and an empty line
+		// before code that followed the block directly).
+		const after = c.endif ? c.end : at;
+		const glued = after < file.text.length && !isBlank(file.text.slice(after, lineEndOf(file.text, after)));
+		if (accessors.length) insert(ctx, at, ['', ...conditionalAccessorDefines(ctx, accessors), ...(glued ? [''] : [])]);
 	}
 	if (arms.rest !== undefined) {
 		// unifdef -UVIMAGE_GLOBALS of `#if A && defined(VIMAGE_GLOBALS)` keeps `#if A`.
@@ -444,7 +447,24 @@ function placedDefinitions(ctx: FileContext): void {
 	}
 	const localNames = placed.filter((p) => p.localDefine).map((p) => p.member.name);
 	const defines = accessorDefines(localNames, oldColumn(ctx, localNames));
-	insert(ctx, at, ctx.definitionsEnd === undefined ? ['', ...lines, ...defines] : [...lines, ...defines]);
+	if (ctx.definitionsEnd === undefined) {
+		insert(ctx, at, ['', ...lines, ...defines]);
+		return;
+	}
+	// With the block's definitions, before their accessors; the accessors join the block's.
+	insert(ctx, at, lines, true);
+	const list = ctx.insertions.get(at)!;
+	let last = -1;
+	list.forEach((l, k) => { if (l.startsWith('#define\tV_')) last = k; });
+	if (last === -1) list.push('', ...defines);
+	else list.splice(last + 1, 0, ...defines);
+	if (defines.length && last !== -1) {
+		// Realign the whole accessor block on one column.
+		const names = list.filter((l) => l.startsWith('#define\tV_')).map((l) => /^#define\tV_(\w+)/.exec(l)![1]);
+		const aligned = accessorDefines(names, oldColumn(ctx, names));
+		let k = 0;
+		for (let j = 0; j < list.length; j++) if (list[j].startsWith('#define\tV_')) list[j] = aligned[k++];
+	}
 }
 
 /** Direct accesses and bare plain names become V_x (or VNET_VNET for another vnet). */
