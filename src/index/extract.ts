@@ -669,7 +669,8 @@ function scanDeclaration(file: ParsedFile, idx: FileIndex, spans: Spans, decl: S
 				if (pair.type !== 'initializer_pair') continue;
 				const field = pair.childForFieldName('designator')?.text.replace(/^\./, '') ?? '';
 				const v = pair.childForFieldName('value');
-				if (field && v) info.fields[field] = { value: codeText(file.lexed, v.startIndex, v.endIndex), span: spans.node(pair) };
+				// A pair holding an ERROR node may span anything error recovery swallowed (whole functions): it is no field.
+				if (field && v && !pair.hasError) info.fields[field] = { value: codeText(file.lexed, v.startIndex, v.endIndex), span: spans.node(pair) };
 			}
 			idx.modinfos.push(info);
 		}

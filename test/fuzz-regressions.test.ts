@@ -1,0 +1,44 @@
+/*
+ * Bugs the property-based fuzzing (test/property.fuzz.ts) found, each
+ * reduced to a small input and kept as a regression test.
+ */
+import { describe, expect, it } from 'vitest';
+import { migrate } from '../src';
+
+describe('found by fuzzing', () => {
+	it('a dead member whose extern is the last of its VIMAGE_GLOBALS block: the accessors still go in (was: overlapping edits)', async () => {
+		const h = 'struct vnet_foo {\n\tint\t_foo_a;\n\tint\t_foo_b;\n};\n\n#define\tVNET_FOO(sym)\tVSYM(vnet_foo, sym)\n' +
+			'#define\tV_foo_a\tVNET_FOO(foo_a)\n#define\tV_foo_b\tVNET_FOO(foo_b)\n\n#ifdef VIMAGE_GLOBALS\nextern int foo_a;\nextern int foo_b;\n#endif\n\nint\tfoo_input(int);\n';
+		const c = '#include "foo_var.h"\n\nint\nf(void)\n{\n\tINIT_VNET_FOO(curvnet);\n\n\treturn (V_foo_a);\n}\n';
+		const r = await migrate({ files: [{ path: 'foo_var.h', content: h }, { path: 'foo.c', content: c }] });
+		expect(r.files.map((f) => f.status)).toEqual(['changed', 'changed']);
+		expect(r.files.find((f) => f.path === 'foo_var.h')?.output).toBe('\nVNET_DECLARE(int, foo_a);\n\n#define\tV_foo_a\t\tVNET(foo_a)\n\nint\tfoo_input(int);\n');
+		expect(r.exitCode).toBe(0);
+	});
+
+	it('two deletions on one line meeting in the blank between them are one deletion (was: overlapping edits)', async () => {
+		const h = 'struct vnet_foo {\n\tint\t_foo_a;\n\tu_long\t_foo_b;\n};\n\n#define\tVNET_FOO(sym)\tVSYM(vnet_foo, sym)\n' +
+			'#define\tV_foo_a\tVNET_FOO(foo_a)\n#define\tV_foo_b\tVNET_FOO(foo_b)\n';
+		// A damaged line: `u_long foo` and a second definition of foo_a, both removed.
+		const c = '#include "foo_var.h"\n\n#ifdef VIMAGE_GLOBALS\nstatic int\tfoo_a;\nu_long foo int\tfoo_a;\nu_long\tfoo_b;\n#endif\n\n' +
+			'int\nf(void)\n{\n\tINIT_VNET_FOO(curvnet);\n\n\treturn (V_foo_a + V_foo_b);\n}\n';
+		const r = await migrate({ files: [{ path: 'foo_var.h', content: h }, { path: 'foo.c', content: c }] });
+		const foo = r.files.find((f) => f.path === 'foo.c')!;
+		expect(foo.status).toBe('changed');
+		expect(foo.output).toContain('static VNET_DEFINE(int, foo_a);\n\nVNET_DEFINE(u_long, foo_b);\n');
+		expect(foo.output).not.toContain('u_long foo');
+	});
+
+	it('a vnet_modinfo_t field that error recovery stretched over later functions is not deleted (was: two functions lost)', async () => {
+		const h = 'struct vnet_foo {\n\tu_long\t_foo_ifp;\n};\n\n#define\tVNET_FOO(sym)\tVSYM(vnet_foo, sym)\n#define\tV_foo_ifp\tVNET_FOO(foo_ifp)\n';
+		// `.vmi_size` lost its end (and the #endif its line): tree-sitter's pair runs on through f() and g().
+		const c = '#include "foo_var.h"\n\nstatic int\tfoo_iattach(const void *);\n#ifndef VIMAGE_GLOBALS\nstatic const vnet_modinfo_t vnet_foo_modinfo = {\n' +
+			'\t.vmi_id = VNET_MOD_FOO,\n\t.vmi_name\t= "foo",\n\t.vmi_size = sizeof(struct vnet_f#endif\n\nstatic int\nfoo_iattach(const void *unused __unused)\n{\n' +
+			'\tINIT_VNET_FOO(curvnet);\n\n\tV_foo_ifp = 1;\n\treturn (0);\n}\n\nint\ng(int a)\n{\n\tINIT_VNET_FOO(curvnet);\n\tint n;\n\n\tn = (int)V_foo_ifp + a;\n\treturn (a);\n}\n';
+		const r = await migrate({ files: [{ path: 'foo_var.h', content: h }, { path: 'foo.c', content: c }] });
+		const out = r.files.find((f) => f.path === 'foo.c')!.output ?? c;
+		expect(out).toContain('foo_iattach(const void *unused __unused)\n{\n');
+		expect(out).toContain('\treturn (0);\n}\n\nint\ng(int a)\n{\n');
+		expect(out).toContain('\tn = (int)V_foo_ifp + a;\n\treturn (a);\n}\n');
+	});
+});
