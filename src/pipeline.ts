@@ -247,7 +247,7 @@ async function processFile(
 		const worse = parsesWorse(file, new ParsedFile(source.path, output));
 		if (worse) {
 			return failed(source.path, `the migrated text parses worse than the input (${worse.extra} more ERROR/MISSING nodes, ` +
-				`the first new one near this line of the output): not written`, 'output/parse-worse', { diagnostics, edits, editsByRule: countByRule(edits) }, worse.line);
+				`the first new one near this line of the output): not written`, 'output/parse-worse', { diagnostics }, worse.line);
 		}
 	}
 	result.status = 'changed';

@@ -178,6 +178,8 @@ describe('output sanity', () => {
 		expect(status(r, 'broken.c')).toBe('failed');
 		expect(r.files.find((f) => f.path === 'broken.c')?.written).toBeUndefined();
 		expect(r.totals).toMatchObject({ scanned: 2, changed: 1, failed: 1 });
+		// Only the edits made count: a.c's.
+		expect(r.totals.editsByRule).toEqual({ 'remove-init-vnet': 1 });
 		expect(r.exitCode).toBe(1);
 		expect(readLatin1(path.join(dir, 'broken.c'))).toBe(OLD);
 		expect(readLatin1(path.join(dir, 'a.c'))).toBe(NEW);

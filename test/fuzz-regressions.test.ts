@@ -41,4 +41,16 @@ describe('found by fuzzing', () => {
 		expect(out).toContain('\treturn (0);\n}\n\nint\ng(int a)\n{\n');
 		expect(out).toContain('\tn = (int)V_foo_ifp + a;\n\treturn (a);\n}\n');
 	});
+
+	it('a vnet_modinfo_t field given twice is left, both times, and reported (was: one removed per run, never idempotent)', async () => {
+		const h = 'struct vnet_foo {\n\tint\t_foo_a;\n};\n\n#define\tVNET_FOO(sym)\tVSYM(vnet_foo, sym)\n#define\tV_foo_a\tVNET_FOO(foo_a)\n';
+		const c = '#include "foo_var.h"\n\nstatic const vnet_modinfo_t vnet_foo_modinfo = {\n\t.vmi_name\t= "foo",\n\t.vmi_size\t= x = "foo",\n' +
+			'\t.vmi_size\t= sizeof(struct vnet_foo),\n};\n\nint\nf(void)\n{\n\tINIT_VNET_FOO(curvnet);\n\n\treturn (V_foo_a);\n}\n';
+		const first = await migrate({ files: [{ path: 'foo_var.h', content: h }, { path: 'foo.c', content: c }] });
+		const foo = first.files.find((f) => f.path === 'foo.c')!;
+		expect(foo.output).toContain('\t.vmi_size\t= x = "foo",\n\t.vmi_size\t= sizeof(struct vnet_foo),\n');
+		expect(foo.diagnostics.map((d) => `${d.line} ${d.code}`)).toContain('6 vnet-define/container-reference');
+		const second = await migrate({ files: first.files.filter((f) => !f.deleted).map((f) => ({ path: f.path, content: f.output! })) });
+		expect(second.files.map((f) => f.status)).toEqual(['unchanged']);
+	});
 });

@@ -665,10 +665,17 @@ function scanDeclaration(file: ParsedFile, idx: FileIndex, spans: Spans, decl: S
 			if (d.type !== 'init_declarator') continue;
 			const value = d.childForFieldName('value');
 			const info: ModInfo = { name: d.childForFieldName('declarator')?.text ?? '', fields: {}, span: spans.node(decl) };
+			// A field given twice is ambiguous (which one would a migration remove?): it is recorded as neither.
+			const repeated = new Set<string>();
 			for (const pair of value?.namedChildren ?? []) {
 				if (pair.type !== 'initializer_pair') continue;
 				const field = pair.childForFieldName('designator')?.text.replace(/^\./, '') ?? '';
 				const v = pair.childForFieldName('value');
+				if (field && (info.fields[field] || repeated.has(field))) {
+					repeated.add(field);
+					delete info.fields[field];
+					continue;
+				}
 				// A pair holding an ERROR node may span anything error recovery swallowed (whole functions): it is no field.
 				if (field && v && !pair.hasError) info.fields[field] = { value: codeText(file.lexed, v.startIndex, v.endIndex), span: spans.node(pair) };
 			}
