@@ -22,6 +22,7 @@ import { yieldToEventLoop } from './parse/parser';
 import { decodeSource, encodeSource, isBinary } from './source';
 import type { RunContext, Transform, TransformResult } from './transform';
 import { composeEdits } from './edit/compose';
+import { editInsideComment } from './edit/guard';
 import { resolveTransforms } from './transforms';
 
 export type Mode = 'dry-run' | 'write' | 'check';
@@ -239,6 +240,11 @@ async function processFile(
 	} catch (e) {
 		if (e instanceof OverlappingEditsError) return failed(source.path, `${e.message}; file left untouched`, 'internal/overlap', { diagnostics });
 		throw e;
+	}
+	const inComment = editInsideComment(edits, file.lexed.comments);
+	if (inComment) {
+		return failed(source.path, `internal error: a ${inComment.edit.rule} edit lands inside a comment (an unterminated one?); file left untouched`,
+			'internal/in-comment', { diagnostics }, file.position(inComment.offset).line);
 	}
 	const result: FileResult = { ...base, edits, editsByRule: countByRule(edits), diagnostics };
 	if (output === text) return result;

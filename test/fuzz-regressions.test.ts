@@ -53,4 +53,16 @@ describe('found by fuzzing', () => {
 		const second = await migrate({ files: first.files.filter((f) => !f.deleted).map((f) => ({ path: f.path, content: f.output! })) });
 		expect(second.files.map((f) => f.status)).toEqual(['unchanged']);
 	});
+
+	it('an unterminated comment swallowing a vnet_modinfo_t: nothing in it is edited, the file fails, untouched (was: a field deleted from the comment)', async () => {
+		const h = 'struct vnet_foo {\n\tint\t_foo_a;\n};\n\n#define\tVNET_FOO(sym)\tVSYM(vnet_foo, sym)\n#define\tV_foo_a\tVNET_FOO(foo_a)\n';
+		const c = '/*-\n * Generaparam.h>\n#include "foo_var.h"\n\nstatic const vnet_modinfo_t vnet_foo_modinfo = {\n\t.vmi_id\t= VNET_MOD_FOO,\n' +
+			'\t.vmi_size\t= sizeof(struct vnet_foo),\n\t.vmi_iattach\t= foo_iattach\n};\n';
+		const r = await migrate({ files: [{ path: 'foo_var.h', content: h }, { path: 'foo.c', content: c }] });
+		const foo = r.files.find((f) => f.path === 'foo.c')!;
+		expect(foo.status).toBe('failed');
+		expect(foo.output).toBeUndefined();
+		expect(foo.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.line} ${d.code}`)).toEqual(['7 internal/in-comment']);
+		expect(r.exitCode).toBe(1);
+	});
 });

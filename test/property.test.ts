@@ -20,12 +20,12 @@ const params = (runs: number) => ({ numRuns: runs, ...(SEED !== undefined ? { se
 
 describe('properties of the migration on generated old-style code', () => {
 	it('well-formed modules: every property holds, nothing fails', async () => {
-		await fc.assert(fc.asyncProperty(moduleSpec, async (spec) => checkProperties(buildModule(spec), true)), params(Math.ceil(RUNS / 3)));
+		await fc.assert(fc.asyncProperty(moduleSpec, async (spec) => void (await checkProperties(buildModule(spec), true))), params(Math.ceil(RUNS / 3)));
 	}, 600_000);
 
 	it('mutated modules (random bytes inserted, deleted, replaced, duplicated): every property holds', async () => {
 		await fc.assert(
-			fc.asyncProperty(moduleSpec, mutations, async (spec, muts) => checkProperties(mutate(buildModule(spec), muts), false)),
+			fc.asyncProperty(moduleSpec, mutations, async (spec, muts) => void (await checkProperties(mutate(buildModule(spec), muts), false))),
 			params(RUNS - Math.ceil(RUNS / 3)),
 		);
 	}, 600_000);

@@ -115,12 +115,17 @@ export function buildModule(spec: ModuleSpec): Array<{ path: string; content: st
 	c += '\treturn (0);\n}\n\n';
 	for (let f = 0; f < spec.functions; f++) {
 		const m = members[f % members.length];
-		const use = m.type === 'char[]' ? `V_${full(m)}[0]` : m.type === 'struct callout' ? `(int)sizeof(V_${full(m)})` : m.type === 'ptr' ? `(V_${full(m)} != NULL)` : `(int)V_${full(m)}`;
+		// The accessor forms of the old design: V_x, VNET_MOD(x), VSYM(vnet_mod, x).
+		const v = pick([`V_${full(m)}`, `V_${full(m)}`, `VNET_${MOD}(${full(m)})`, `VSYM(vnet_${mod}, ${full(m)})`]);
+		const use = m.type === 'char[]' ? `${v}[0]` : m.type === 'struct callout' ? `(int)sizeof(${v})` : m.type === 'ptr' ? `(${v} != NULL)` : `(int)${v}`;
 		let body = `${comment()}int\n${mod}_f${f}(int a)\n{\n`;
 		body += ifdef(`\tINIT_VNET_${MOD}(${pick(['curvnet', 'curvnet', 'TD_TO_VNET(curthread)'])});\n`);
 		body += `\tint n;\n${blank()}\n`;
 		body += ifdef(`\tn = ${use} + a;\n`);
 		body += chance(0.3) ? '\tif (a > 1)\n\t\tn++;\n' : '';
+		// Iterator macros and type-taking macros, which the grammar misreads.
+		body += chance(0.2) ? `\tTAILQ_FOREACH(ifp, &V_ifnet, if_link) {\n\t\tn += ${use};\n\t}\n` : '';
+		body += chance(0.15) ? '\tip = mtod(m, struct ip *);\n' : '';
 		body += `${blank()}\treturn (${chance(0.5) ? 'n' : 'a'});\n}\n\n`;
 		c += ifdef(body);
 	}
