@@ -65,4 +65,22 @@ describe('found by fuzzing', () => {
 		expect(foo.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.line} ${d.code}`)).toEqual(['7 internal/in-comment']);
 		expect(r.exitCode).toBe(1);
 	});
+
+	it('a damaged statement two parse variants read two ways is one definition (was: overlapping edits)', async () => {
+		const crlf = (t: string) => t.replace(/\n/g, '\r\n');
+		const h = crlf('struct vnet_foo {\n\tstruct callout\t_foo_stats;\n\tchar\t_foo_count[16];\n};\n\n#define\tVNET_FOO(sym)\tVSYM(vnet_foo, sym)\n' +
+			'#define\tV_foo_stats\tVNET_FOO(foo_stats)\n#define\tV_foo_count\tVNET_FOO(foo_count)\n');
+		// A damaged `#ifdef VIMAGE_GLOBALS` line: one variant reads `static struct callout foo_stats;`, another `callout foo_stats;`.
+		const c = crlf('/*-\n * Generated module foo.\n */\n\n#include <sys/param.h>\n#include <sys/kernel.h>\n#include <sys/sysctl.h>\n#include <sys/vimage.h>\n\n' +
+			'#include "foo_var.h"\n\n#ifdef VIMAGE)\\\xa2BALS\nstatic\tstruct callout\t\tfoo_stats;\nstatic\tchar\t\tfoo_count[16];\n#endif\n\n' +
+			'static int\tfoo_iattach(const void *);\n\n#ifndef VIMAGE_GLOBALS\nstatic const vnet_modinfo_t vnet_foo_modinfo = {\n\t.vmi_id\t\t= VNET_MOD_FOO,\n' +
+			'\t.vmi_name\t= "foo",\n\t.vmi_size\t\t= sizeof(struct vnet_foo),\n\t.vmi_iattach  = foo_iattach\n};\n#endif\n\n' +
+			'int\nf(void)\n{\n\tINIT_VNET_FOO(curvnet);\n\n\treturn ((int)sizeof(V_foo_stats) + V_foo_count[0]);\n}\n');
+		const r = await migrate({ files: [{ path: 'foo_var.h', content: h }, { path: 'foo.c', content: c }] });
+		const foo = r.files.find((f) => f.path === 'foo.c')!;
+		expect(foo.diagnostics.map((d) => d.code)).not.toContain('internal/overlap');
+		expect(foo.status).toBe('changed');
+		expect(foo.output).toContain('static VNET_DEFINE(struct callout, foo_stats);\r\n');
+		expect(foo.output).not.toContain('callout\t\tfoo_stats;');
+	});
 });

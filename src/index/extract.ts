@@ -845,6 +845,17 @@ function assignmentsIn(file: ParsedFile, spans: Spans, scope: SyntaxNode, top: S
 function sortFileIndex(idx: FileIndex): void {
 	const bySpan = <T extends { span: Span }>(a: T, b: T) => a.span.start - b.span.start;
 	idx.containers.sort(bySpan);
+	// Two parse variants can read one damaged statement two ways (`static struct callout x;` and, within it,
+	// `callout x;`): a declaration inside another's statement is that statement misread, not a second one.
+	// (Siblings, `int a, b;`, share their statement exactly and stay.)
+	const byStatement = [...idx.globals].sort((a, b) => a.statement.start - b.statement.start || b.statement.end - a.statement.end);
+	let outer: Span | undefined;
+	idx.globals = byStatement.filter((g) => {
+		const st = g.statement;
+		if (outer && st.end <= outer.end) return st.start === outer.start && st.end === outer.end;
+		outer = st;
+		return true;
+	});
 	idx.globals.sort(bySpan);
 	idx.functions.sort(bySpan);
 	idx.items.sort(bySpan);
