@@ -25,8 +25,10 @@ type Files = Array<{ path: string; content: string }>;
 
 /** What a check saw besides failures, for the campaign's tally. */
 export interface CheckNotes {
-	/** Files refused for overlapping edits or edits inside a comment (allowed on damaged input). */
+	/** Files refused for overlapping edits (allowed on damaged input). */
 	overlaps: number;
+	/** Files refused for an edit inside a comment (allowed on damaged input). */
+	inComment: number;
 	/** Files refused for output that parses worse. */
 	parseWorse: number;
 	idempotenceChecked: boolean;
@@ -81,6 +83,6 @@ export async function checkProperties(files: Files, wellFormed: boolean): Promis
 	}
 	if (failures.length) throw new Error(failures.join('\n'));
 	const refused = (code: string) => first.files.filter((r) => r.diagnostics.some((d) => d.code === code)).length;
-	return { overlaps: refused('internal/overlap') + refused('internal/in-comment'), parseWorse: refused('output/parse-worse'), idempotenceChecked: checked };
+	return { overlaps: refused('internal/overlap'), inComment: refused('internal/in-comment'), parseWorse: refused('output/parse-worse'), idempotenceChecked: checked };
 }
 
