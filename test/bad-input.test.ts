@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { migrate, MigrationResult } from '../src';
 import { TRANSFORMS } from '../src/transforms';
 import type { Transform } from '../src/transform';
-import { readLatin1, removeTree, tempTree } from './helpers/run';
+import { readLatin1, removeTree, runCli, tempTree } from './helpers/run';
 
 const OLD = 'static int\nf(void)\n{\n\tINIT_VNET_INET(curvnet);\n\tint x;\n\n\tx = V_ipforwarding;\n\treturn (x);\n}\n';
 const NEW = 'static int\nf(void)\n{\n\tint x;\n\n\tx = V_ipforwarding;\n\treturn (x);\n}\n';
@@ -237,5 +237,25 @@ describe('content', () => {
 		const text = '/* Fran\xe7ois, \xa9 2009 */\nvoid\nf(void)\n{\n\tINIT_VNET_INET(curvnet); /* \xe9t\xe9 */\n\tchar *s = "\xff";\n\n\tV_x = 1;\n}\n';
 		const r = await migrate({ files: [{ path: 'x.c', content: Buffer.from(text, 'latin1') }] });
 		expect(r.files[0].output).toBe(text.replace('\tINIT_VNET_INET(curvnet); /* \xe9t\xe9 */\n', ''));
+	});
+});
+
+describe('through the command line', () => {
+	it('each failure is one stderr line naming the file (and line), counted in the summary; exit 1; the rest written', () => {
+		const h = 'struct vnet_foo {\n\tint\t_foo_a;\n};\n\n#define\tVNET_FOO(sym)\tVSYM(vnet_foo, sym)\n#define\tV_foo_a\tVNET_FOO(foo_a)\n';
+		const swallowed = '/*-\n * Generaparam.h>\n#include "foo_var.h"\n\nstatic const vnet_modinfo_t vnet_foo_modinfo = {\n' +
+			'\t.vmi_id\t= VNET_MOD_FOO,\n\t.vmi_size\t= sizeof(struct vnet_foo),\n};\n';
+		const dir = tree({ 'm/foo_var.h': h, 'm/foo.c': swallowed, 'locked.c': OLD, 'ok.c': OLD, 'bin.c': Buffer.from([0x56, 0x5f, 0, 0x0a]) });
+		chmodSync(path.join(dir, 'locked.c'), 0o000);
+		const r = runCli(['--write', '.'], dir);
+		expect(r.status).toBe(1);
+		const stderr = r.stderr.toString();
+		expect(stderr).toMatch(/^m\/foo\.c:7:\d+: error: internal error: a vnet-define edit lands inside a comment .*\[internal\/in-comment\]$/m);
+		expect(stderr).toMatch(/^m\/foo\.c:1:1: warning: unterminated comment \[lex\/problem\]$/m);
+		expect(stderr).toMatch(/^locked\.c: error: cannot read: permission denied \[input\/unreadable\]$/m);
+		expect(stderr).toMatch(/^bin\.c: error: binary file .*\[input\/binary\]$/m);
+		expect(stderr).toMatch(/files: 5 scanned, 2 changed, 0 unchanged, 0 skipped, 3 failed/);
+		expect(readLatin1(path.join(dir, 'm/foo.c'))).toBe(swallowed);
+		expect(readLatin1(path.join(dir, 'ok.c'))).toBe(NEW);
 	});
 });
