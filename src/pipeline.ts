@@ -10,6 +10,7 @@ import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import { compareDiagnostics, Diagnostic } from './diagnostics';
 import { applyEdits, countByRule, Edit, OverlappingEditsError } from './edit/edit';
 import { describeFsError, discover, displayPathFor } from './fs/discover';
+import { readSource } from './fs/read';
 import { fileChangedSince, isReadOnly, writeAtomically } from './fs/write';
 import type { CorpusIndex } from './index/corpus-index';
 import { hasAnyToken, scanSources } from './index/scan';
@@ -23,6 +24,7 @@ import { yieldToEventLoop } from './parse/parser';
 import { decodeSource, encodeSource, isBinary } from './source';
 import type { RunContext, Transform, TransformResult } from './transform';
 import { composeEdits } from './edit/compose';
+import { editInsideComment } from './edit/guard';
 import { resolveTransforms } from './transforms';
 
 export type Mode = 'dry-run' | 'write' | 'check';
@@ -119,7 +121,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
 		for (const p of found.problems) {
 			runDiagnostics.push({ severity: 'error', code: 'input/missing', message: p.message, file: p.path, rule: 'discover' });
 		}
-		for (const f of found.files) sources.push({ path: f.displayPath, absPath: f.absPath, read: () => fs.readFile(f.absPath) });
+		for (const f of found.files) sources.push({ path: f.displayPath, absPath: f.absPath, read: () => readSource(f.absPath) });
 	}
 	for (const f of options.files ?? []) {
 		const bytes = typeof f.content === 'string' ? Buffer.from(f.content, 'latin1') : f.content;
@@ -143,7 +145,9 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
 	}));
 	const results: FileResult[] = [];
 	for (const [k, source] of sources.entries()) {
-		const result = await processFile(source, transforms, tokens, index, context, mode, options.diffs ?? true, cwd, roots);
+		// One file's failure, whatever it is, never stops the others.
+		const result = await processFile(source, transforms, tokens, index, context, mode, options.diffs ?? true, cwd, roots)
+			.catch((e: unknown) => failed(source.path, `internal error: ${(e as Error)?.message ?? e}; file left untouched`, 'internal/file'));
 		results.push(result);
 		options.onFile?.(result, k + 1, sources.length);
 		await yieldToEventLoop();
@@ -178,7 +182,9 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
 	};
 }
 
-function failed(path: string, reason: string, code: string, extra: Partial<FileResult> = {}): FileResult {
+/** A failed file; its error diagnostic (at `line` when given) comes after any diagnostics passed in `extra`. */
+function failed(path: string, reason: string, code: string, extra: Partial<FileResult> = {}, line?: number): FileResult {
+	const error: Diagnostic = { severity: 'error', code, message: reason, file: path, ...(line ? { line } : {}), rule: 'pipeline' };
 	return {
 		path,
 		status: 'failed',
@@ -186,8 +192,7 @@ function failed(path: string, reason: string, code: string, extra: Partial<FileR
 		edits: [],
 		editsByRule: {},
 		...extra,
-		// The error itself is never lost among the diagnostics given with it.
-		diagnostics: [...(extra.diagnostics ?? []), { severity: 'error', code, message: reason, file: path, rule: 'pipeline' }],
+		diagnostics: [...(extra.diagnostics ?? []), error],
 	};
 }
 
@@ -243,16 +248,19 @@ async function processFile(
 		if (e instanceof OverlappingEditsError) return failed(source.path, `${e.message}; file left untouched`, 'internal/overlap', { diagnostics });
 		throw e;
 	}
+	const inComment = editInsideComment(edits, file.lexed.comments);
+	if (inComment) {
+		return failed(source.path, `internal error: a ${inComment.edit.rule} edit lands inside a comment (an unterminated one?); file left untouched`,
+			'internal/in-comment', { diagnostics }, file.position(inComment.offset).line);
+	}
 	const result: FileResult = { ...base, edits, editsByRule: countByRule(edits), diagnostics };
 	if (output === text) return result;
 	if (!deletion) {
-		// tree-sitter's error recovery on kernel C varies with small edits, so this is a prompt to
-		// review rather than a refusal (valid C has been seen to gain ERROR nodes: VNET_FOREACH
-		// without braces around a rewritten statement).
+		// Output that parses worse than its input (known macros treated alike on both sides) is not written.
 		const worse = parsesWorse(file, new ParsedFile(source.path, output));
 		if (worse) {
-			diagnostics.push({ severity: 'warning', code: 'output/parse-worse', file: source.path, line: worse.line, rule: 'pipeline',
-				message: `the migrated text parses worse than the input (${worse.extra} more ERROR nodes; the first new one near this line of the output): review it` });
+			return failed(source.path, `the migrated text parses worse than the input (${worse.extra} more ERROR/MISSING nodes, ` +
+				`the first new one near this line of the output): not written`, 'output/parse-worse', { diagnostics }, worse.line);
 		}
 	}
 	result.status = 'changed';

@@ -130,7 +130,19 @@ describe('output sanity', () => {
 		const good = new ParsedFile('a.c', 'static VNET_DEFINE(int, x) = 1;\nVNET_DEFINE(struct inpcbhead, tcb);\n#define\tV_x\tVNET(x)\nint\nf(void)\n{\n\treturn (V_x);\n}\n');
 		const bad = new ParsedFile('a.c', 'static VNET_DEFINE(int, x) = 1;\nint\nf(void)\n{\n\treturn (V_x)) +;\n}\n');
 		expect(parsesWorse(input, good)).toBeUndefined();
-		expect(parsesWorse(input, bad)).toMatchObject({ extra: 1 });
+		expect(parsesWorse(input, bad)).toMatchObject({ line: 5 });
+		expect(parsesWorse(input, bad)!.extra).toBeGreaterThan(0);
+	});
+
+	it('reads iterator macros alike on both sides: a brace-less VNET_FOREACH around a rewritten statement is no worse', async () => {
+		const { parsesWorse, problemsOf } = await import('../src/parse/sanity');
+		const { ParsedFile } = await import('../src/parse/parsed-file');
+		const before = 'int\nf(void)\n{\n\tint n = 0;\n\n\tVNET_FOREACH(vnet_iter)\n\t\tn += ((struct vnet_pfilt *)\n\t\t    vnet_iter->mod_data[VNET_MOD_PFILT])->_pfiltstat.pfs_dropped;\n\treturn (n);\n}\n';
+		const after = 'int\nf(void)\n{\n\tint n = 0;\n\n\tVNET_FOREACH(vnet_iter)\n\t\tn += VNET_VNET(vnet_iter, pfiltstat).pfs_dropped;\n\treturn (n);\n}\n';
+		expect(parsesWorse(new ParsedFile('a.c', before), new ParsedFile('a.c', after))).toBeUndefined();
+		expect(problemsOf(new ParsedFile('a.c', after))).toEqual([]);
+		// MISSING nodes count as problems too.
+		expect(problemsOf(new ParsedFile('a.c', 'int\nf(void)\n{\n\treturn (1)\n}\n')).map((p) => p.kind)).toContain('MISSING');
 	});
 });
 

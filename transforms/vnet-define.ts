@@ -318,6 +318,14 @@ function resolveVimageGlobals(ctx: FileContext, c: Conditional, handled: Set<str
 	// Code rather than declarations (e.g. `#ifndef VIMAGE_GLOBALS` vnet_mod_register() `#else`
 	// a direct constructor call `#endif` in a function): unifdef -UVIMAGE_GLOBALS.
 	if (arms.defined.every((k) => !part!.globals.some((g) => inArm(g, k)))) {
+		// At file scope, tokens here are declarations the index could not read (a damaged file): leave them.
+		const depth = toks.reduce((d, t) => (t.start >= c.start ? d : t.text === '{' ? d + 1 : t.text === '}' ? d - 1 : d), 0);
+		const stray = depth === 0 ? toks.find((t) => arms.defined.some((k) => t.start >= c.arms[k].start && t.end <= c.arms[k].end)) : undefined;
+		if (stray) {
+			ctx.report('warning', 'vnet-define/vimage-globals-content', stray.start,
+				`this VIMAGE_GLOBALS block holds something other than variable declarations (\`${stray.text}\`): left unchanged`);
+			return;
+		}
 		for (const k of arms.defined) {
 			const arm = c.arms[k];
 			if (arm.end > arm.start) ctx.deletions.push({ start: arm.start, end: arm.end, rule: RULE });

@@ -167,13 +167,24 @@ export function planDeletions(ctx: LayoutContext, deletions: Deletion[]): Edit[]
 	}
 
 	removed = normalizeBlankLines(ctx, removed);
-	const edits: Edit[] = removed.map((r) => ({ start: r.start, end: r.end, text: '', rule: r.rule ?? 'layout' }));
-	for (const r of inline) {
-		if (!removed.some((l) => r.start >= l.start && r.end <= l.end)) {
-			edits.push({ start: r.start, end: r.end, text: '', rule: r.rule ?? 'layout' });
-		}
+	const kept = inline.filter((r) => !removed.some((l) => r.start >= l.start && r.end <= l.end));
+	// Two deletions on one line can meet in the blank between them (`int a b;` losing both halves),
+	// or an inline one can reach into a removed line: deleting both is deleting their union.
+	return mergeOverlapping([...removed, ...kept]).map((r) => ({ start: r.start, end: r.end, text: '', rule: r.rule ?? 'layout' }));
+}
+
+/** Unions ranges that share bytes (ranges that only touch stay apart, so edit counts stay as they were). */
+function mergeOverlapping(ranges: Range[]): Range[] {
+	const sorted = [...ranges].sort((a, b) => a.start - b.start || a.end - b.end);
+	const out: Range[] = [];
+	for (const r of sorted) {
+		const last = out[out.length - 1];
+		if (last && r.start < last.end) {
+			last.end = Math.max(last.end, r.end);
+			last.rule ??= r.rule;
+		} else out.push({ ...r });
 	}
-	return edits.sort((a, b) => a.start - b.start);
+	return out;
 }
 
 function normalizeBlankLines(ctx: LayoutContext, runs: Range[]): Range[] {

@@ -2,7 +2,8 @@
  * Discovery: which files a run covers. Directories are walked for `.c` and
  * `.h` files (skipping VCS, dependency and build folders); files named on the
  * command line are taken whatever their extension. Each real file is listed
- * once even when roots overlap or symlinks point at it; the order is sorted
+ * once even when roots overlap or symlinks point at it (under its own path
+ * when that is among the paths given, else the smallest); the order is sorted
  * by display path, so output never depends on the file system's order.
  */
 import { promises as fs } from 'fs';
@@ -51,7 +52,11 @@ export async function discover(
 		}
 		const found = { absPath, displayPath: displayPathFor(absPath, options.cwd) };
 		const prev = byRealPath.get(real);
-		if (!prev || found.displayPath < prev.displayPath) byRealPath.set(real, found);
+		// The file's own path wins over a symlink's (a patch naming the link would not apply to it), then the smaller.
+		const direct = (f: FoundFile) => (f.absPath === real ? 0 : 1);
+		if (!prev || direct(found) < direct(prev) || (direct(found) === direct(prev) && found.displayPath < prev.displayPath)) {
+			byRealPath.set(real, found);
+		}
 	};
 	for (const root of roots) {
 		const abs = path.resolve(options.cwd, root);

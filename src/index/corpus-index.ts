@@ -125,7 +125,9 @@ export function mergeIndex(partsIn: FileIndex[], options: MergeOptions = {}): Co
 		if (accessor) mod.accessorMacro = accessor.name;
 		const alias = valueMacros.find((m) => m.name === `V_MOD_${symbol}`);
 		if (alias) mod.modAlias = alias.name;
-		const modinfo = modinfos.find((m) => (mod.moduleId && m.fields.vmi_id?.value === mod.moduleId) || sizeofStruct(m.fields.vmi_size?.value) === c.tag);
+		const modinfo = modinfos.find((m) => (mod.moduleId && m.fields.vmi_id?.value === mod.moduleId) || sizeofStruct(m.fields.vmi_size?.value) === c.tag) ??
+			// Failing those, by name: `vnet_foo_modinfo` or `.vmi_name = "foo"` registers `struct vnet_foo`.
+			modinfos.find((m) => m.name === `${c.tag}_modinfo` || m.fields.vmi_name?.value === `"${mod.name}"`);
 		if (modinfo) mod.modinfo = modinfo.name;
 		modules.push(mod);
 		moduleByTag.set(c.tag, mod);

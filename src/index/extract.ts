@@ -735,11 +735,19 @@ function scanDeclaration(file: ParsedFile, idx: FileIndex, spans: Spans, decl: S
 			if (d.type !== 'init_declarator') continue;
 			const value = d.childForFieldName('value');
 			const info: ModInfo = { name: d.childForFieldName('declarator')?.text ?? '', fields: {}, span: spans.node(decl) };
+			// A field given twice is ambiguous (which one would a migration remove?): it is recorded as neither.
+			const repeated = new Set<string>();
 			for (const pair of value?.namedChildren ?? []) {
 				if (pair.type !== 'initializer_pair') continue;
 				const field = pair.childForFieldName('designator')?.text.replace(/^\./, '') ?? '';
 				const v = pair.childForFieldName('value');
-				if (field && v) info.fields[field] = { value: codeText(file.lexed, v.startIndex, v.endIndex), span: spans.node(pair) };
+				if (field && (info.fields[field] || repeated.has(field))) {
+					repeated.add(field);
+					delete info.fields[field];
+					continue;
+				}
+				// A pair holding an ERROR node may span anything error recovery swallowed (whole functions): it is no field.
+				if (field && v && !pair.hasError) info.fields[field] = { value: codeText(file.lexed, v.startIndex, v.endIndex), span: spans.node(pair) };
 			}
 			idx.modinfos.push(info);
 		}
@@ -920,6 +928,17 @@ function trailingCommentOf(file: ParsedFile, end: number): { comment?: string } 
 function sortFileIndex(idx: FileIndex): void {
 	const bySpan = <T extends { span: Span }>(a: T, b: T) => a.span.start - b.span.start;
 	idx.containers.sort(bySpan);
+	// Two parse variants can read one damaged statement two ways (`static struct callout x;` and, within it,
+	// `callout x;`): a declaration inside another's statement is that statement misread, not a second one.
+	// (Siblings, `int a, b;`, share their statement exactly and stay.)
+	const byStatement = [...idx.globals].sort((a, b) => a.statement.start - b.statement.start || b.statement.end - a.statement.end);
+	let outer: Span | undefined;
+	idx.globals = byStatement.filter((g) => {
+		const st = g.statement;
+		if (outer && st.end <= outer.end) return st.start === outer.start && st.end === outer.end;
+		outer = st;
+		return true;
+	});
 	idx.globals.sort(bySpan);
 	idx.functions.sort(bySpan);
 	idx.items.sort(bySpan);

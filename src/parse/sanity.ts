@@ -1,22 +1,96 @@
 /**
- * Output sanity: a migrated file must parse no worse than its input. Both
- * are read the same way (the masked parse variant, where VNET_DEFINE and
- * type-taking macros read as declarations, since tree-sitter would
- * otherwise see every new VNET_DEFINE as an error).
+ * Output sanity: a migrated file must parse no worse than its input, or it
+ * is not written. Both sides are read the same way, with the known macros
+ * the grammar cannot read treated alike (spec §5):
+ *   - type-shaped macro arguments, queue-head type macros and
+ *     `VNET_DEFINE`/`VNET_DECLARE` are masked as in the "masked" parse
+ *     variant (otherwise every new VNET_DEFINE would look like an error);
+ *   - iterator macros (`VNET_FOREACH(v)`, `TAILQ_FOREACH(...)`, ...)
+ *     followed by a statement read as `while (...)`: the grammar would
+ *     otherwise take them for a call missing its `;`, and recover from a
+ *     brace-less one differently depending on the statement after it.
+ * Problems are counted as ERROR and MISSING nodes.
  */
+import { Lexed, matchParen } from '../lex/lexer';
 import { ParsedFile } from './parsed-file';
-import type { SyntaxNode } from './parser';
+import { parseC, Tree } from './parser';
+import { applyTypeMasks } from './variants';
 
-function errorNodes(file: ParsedFile): SyntaxNode[] {
-	const v = file.variants.get(file.variants.count > 1 ? 1 : 0);
-	if (v.name !== 'masked' && v.name !== 'original') return file.variants.get(0).tree.rootNode.descendantsOfType('ERROR');
-	return v.tree.rootNode.descendantsOfType('ERROR');
+/** `XXX_FOREACH`, `XXX_FOREACH_SAFE`, `XXX_FOREACH_REVERSE_FROM`, ...: loop headers by the kernel's naming convention. */
+export function isIteratorMacroName(name: string): boolean {
+	return /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*_FOREACH(_[A-Z0-9]+)*$/.test(name);
 }
 
-/** Where the output has more ERROR nodes than the input, the first one beyond the input's count. */
+/** Rewrites each iterator macro followed by a statement as `while` plus spaces (same length). */
+export function maskIteratorMacros(buf: Buffer, lexed: Lexed): boolean {
+	const tokens = lexed.tokens;
+	let changed = false;
+	for (let i = 0; i + 1 < tokens.length; i++) {
+		const t = tokens[i];
+		if (t.kind !== 'ident' || tokens[i + 1].text !== '(' || !isIteratorMacroName(t.text)) continue;
+		const close = matchParen(tokens, i + 1);
+		if (close === -1) continue;
+		const next = tokens[close + 1];
+		// Tokens are ordinary code (directives are apart); a use ending in `;` is no loop header.
+		if (!next || next.text === ';' || next.text === ')' || next.text === ',') continue;
+		buf.write('while', t.start, 'latin1');
+		for (let k = t.start + 5; k < t.end; k++) buf[k] = 32;
+		changed = true;
+	}
+	return changed;
+}
+
+/** The text the sanity check parses: the file with known macros treated as above. */
+export function sanityText(file: ParsedFile): string {
+	const buf = Buffer.from(file.text, 'latin1');
+	applyTypeMasks(buf, file.lexed.tokens);
+	maskIteratorMacros(buf, file.lexed);
+	return buf.toString('latin1');
+}
+
+export interface ParseProblem {
+	kind: 'ERROR' | 'MISSING';
+	/** 1-based line of the node's start. */
+	line: number;
+	offset: number;
+}
+
+/** Every ERROR and MISSING node of a tree, in document order. */
+export function parseProblems(tree: Tree): ParseProblem[] {
+	const out: ParseProblem[] = [];
+	const cursor = tree.walk();
+	for (;;) {
+		if (cursor.nodeType === 'ERROR' || cursor.nodeIsMissing) {
+			out.push({ kind: cursor.nodeIsMissing ? 'MISSING' : 'ERROR', line: cursor.startPosition.row + 1, offset: cursor.startIndex });
+		}
+		if (cursor.gotoFirstChild()) continue;
+		while (!cursor.gotoNextSibling()) {
+			if (!cursor.gotoParent()) return out;
+		}
+	}
+}
+
+/** The tree of a file's sanity text, reusing an already parsed variant with that text. */
+function sanityTree(file: ParsedFile): Tree {
+	const text = sanityText(file);
+	const same = file.variants.parsed().find((v) => v.text === text);
+	return same ? same.tree : parseC(text);
+}
+
+export function problemsOf(file: ParsedFile): ParseProblem[] {
+	return parseProblems(sanityTree(file));
+}
+
+/**
+ * Where the output has more ERROR/MISSING nodes than the input: how many
+ * more, and the line (of the output) of the first one beyond the input's count.
+ */
 export function parsesWorse(input: ParsedFile, output: ParsedFile): { extra: number; line: number } | undefined {
-	const before = errorNodes(input).length;
-	const after = errorNodes(output);
+	const outTree = sanityTree(output);
+	// The usual case, and cheap on a large file: nothing wrong in the output at all.
+	if (!outTree.rootNode.hasError) return undefined;
+	const after = parseProblems(outTree);
+	const before = parseProblems(sanityTree(input)).length;
 	if (after.length <= before) return undefined;
-	return { extra: after.length - before, line: after[Math.min(before, after.length - 1)].startPosition.row + 1 };
+	return { extra: after.length - before, line: after[Math.min(before, after.length - 1)].line };
 }
