@@ -330,12 +330,12 @@ function summarize(files: FileResult[], runDiagnostics: Diagnostic[]): Totals {
 	for (const f of files) {
 		t[f.status]++;
 		for (const [rule, n] of Object.entries(f.editsByRule)) t.editsByRule[rule] = (t.editsByRule[rule] ?? 0) + n;
-		for (const d of f.diagnostics) {
-			if (d.severity === 'error') t.errors++;
-			else if (d.severity === 'warning') t.warnings++;
-			else t.notes++;
-		}
 	}
-	for (const d of runDiagnostics) if (d.severity === 'error') t.errors++;
+	// The run's own diagnostics (the index's) count with the files'.
+	for (const d of [...files.flatMap((f) => f.diagnostics), ...runDiagnostics]) {
+		if (d.severity === 'error') t.errors++;
+		else if (d.severity === 'warning') t.warnings++;
+		else t.notes++;
+	}
 	return t;
 }
