@@ -744,13 +744,13 @@ function containerCleanup(ctx: FileContext, migratedModules: ModulePlan[], index
 	}
 	const fallbacks = new Set(modules.map((m) => `${m.containerSymbol}_0`));
 	for (const g of part!.globals) {
-		if (fallbacks.has(g.name)) ctx.deletions.push({ start: g.statement.start, end: g.statement.end, rule: RULE });
+		if (fallbacks.has(g.name)) ctx.deletions.push({ start: g.statement.start, end: g.statement.end, rule: RULE, withHeading: true });
 	}
 	for (const a of part!.ctasserts) {
-		if (a.args.some((x) => [...tags].some((t) => x.includes(t)))) ctx.deletions.push({ start: a.span.start, end: a.span.end, rule: RULE });
+		if (a.args.some((x) => [...tags].some((t) => x.includes(t)))) ctx.deletions.push({ start: a.span.start, end: a.span.end, rule: RULE, withHeading: true });
 	}
 	for (const t of part!.symmaps) {
-		if (t.entries.every((e) => modules.some((m) => m.name === e.module))) ctx.deletions.push({ start: t.span.start, end: t.span.end, rule: RULE });
+		if (t.entries.every((e) => modules.some((m) => m.name === e.module))) ctx.deletions.push({ start: t.span.start, end: t.span.end, rule: RULE, withHeading: true });
 	}
 	const modinfos = new Set(modules.map((m) => m.modinfo).filter(Boolean));
 	for (const mi of part!.modinfos) {
