@@ -17,7 +17,7 @@ import type { Edit } from './edit/edit';
 import { describeFsError, discover } from './fs/discover';
 import { fileChangedSince, isReadOnly, writeAtomically } from './fs/write';
 import type { CorpusIndex } from './index/corpus-index';
-import { mergeIndex, withPlainUses } from './index/corpus-index';
+import { emptyIndex, mergeIndex, withPlainUses } from './index/corpus-index';
 import { finishIndex, scanSources, ScanOptions } from './index/scan';
 import type { FileIndex, Span } from './index/types';
 import { verifyIndexes, VerifyResult } from './verify/verify';
@@ -184,6 +184,9 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
 			// shares between members and modules (transforms compare them by identity).
 			const saved = options.index!;
 			index = withPlainUses(mergeIndex(saved.parts, { constructors: options.constructors }), saved.plainUses);
+		} else if (!transforms.some((t) => t.usesIndex) && !options.verify) {
+			// No transform of this run consults the index (`--transform remove-init-vnet`): no index phase.
+			index = emptyIndex();
 		} else {
 			const parts = await indexParts(sources, runner, window, timedOutFiles, options.onProgress);
 			index = await finishWith(parts, sources, runner, window, { saved: options.index ? [options.index] : [], constructors: options.constructors });
