@@ -56,9 +56,12 @@ export function parseShard(value: string | undefined): { index: number; count: n
 	return { index: Number(m[1]), count: Number(m[2]) };
 }
 
-/** A progress bar on stderr, only on a terminal and never under CI. */
-async function progressBar(enabled: boolean | undefined): Promise<((p: import('./pipeline').Progress) => void) & { stop(): void } | undefined> {
-	if (enabled === false || !process.stderr.isTTY || process.env.CI) return undefined;
+/**
+ * A progress bar on stderr, only on a terminal and never under CI; not when
+ * per-file lines go to the same terminal on stdout (they would tear it), unless --quiet.
+ */
+async function progressBar(enabled: boolean | undefined, quiet: boolean): Promise<((p: import('./pipeline').Progress) => void) & { stop(): void } | undefined> {
+	if (enabled === false || !process.stderr.isTTY || process.env.CI || (process.stdout.isTTY && !quiet)) return undefined;
 	const { SingleBar } = await import('cli-progress');
 	const bar = new SingleBar({
 		stream: process.stderr,
@@ -126,7 +129,7 @@ async function runMigrate(paths: string[], flags: MigrateFlags): Promise<number>
 	const { colourDiff } = await import('./print/diff');
 	const { JsonReportStream } = await import('./print/json');
 	const json = flags.json ? new JsonReportStream(out, mode) : undefined;
-	const progress = await progressBar(flags.progress);
+	const progress = await progressBar(flags.progress, Boolean(flags.quiet));
 	// Each file's output goes out as soon as it and every file before it are done.
 	const emit = (f: import('./pipeline').FileResult) => {
 		if (json) return json.file(f);
