@@ -213,18 +213,20 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
 		const results: FileResult[] = [];
 		const keepAll = !options.onResult || options.verify;
 		let bytes = 0;
-		await mapOrdered(sources, window, async (s) => (timedOutFiles.has(s.path) ? TIMED_OUT : runner.migrate(s)), async (outcome, k) => {
-			const source = sources[k];
-			let result: FileResult;
-			if (outcome === TIMED_OUT) result = timedOut(source.path, timeout);
-			else {
-				const { size, readBytes, ...rest } = outcome;
-				bytes += size;
-				result = rest;
-				if (mode === 'write' && source.absPath && result.status === 'changed') {
-					result = await writeResult(result, source.absPath, Buffer.from(readBytes!.buffer, readBytes!.byteOffset, readBytes!.byteLength), roots);
-				}
+		// Each file is written as soon as its result arrives (writes overlap one another and the
+		// work still running); its report goes out in path order.
+		const migrateOne = async (source: Source): Promise<FileResult> => {
+			if (timedOutFiles.has(source.path)) return timedOut(source.path, timeout);
+			const outcome = await runner.migrate(source);
+			if (outcome === TIMED_OUT) return timedOut(source.path, timeout);
+			const { size, readBytes, ...result } = outcome;
+			bytes += size;
+			if (mode === 'write' && source.absPath && result.status === 'changed') {
+				return writeResult(result, source.absPath, Buffer.from(readBytes!.buffer, readBytes!.byteOffset, readBytes!.byteLength), roots);
 			}
+			return result;
+		};
+		await mapOrdered(sources, window, migrateOne, async (result, k) => {
 			await options.onResult?.(result);
 			options.onProgress?.({ phase: 'migrate', done: k + 1, total: sources.length, bytes });
 			// Streaming runs keep only what the summary and report need.
