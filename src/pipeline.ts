@@ -6,25 +6,26 @@
  */
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
-import { compareDiagnostics, Diagnostic } from './diagnostics';
-import { applyEdits, countByRule, Edit, OverlappingEditsError } from './edit/edit';
-import { describeFsError, discover, displayPathFor } from './fs/discover';
-import { readSource } from './fs/read';
+import { performance } from 'perf_hooks';
+import { serialize } from 'v8';
+import { mapOrdered } from './batch/ordered';
+import { TaskTimeoutError, WorkerPool } from './batch/pool';
+import { FileOutcome, FileTask, indexTask, migrateTask, MigrateSettings, timedOut, usesTask } from './batch/tasks';
+import type { WorkerContext, WorkerTask } from './batch/worker';
+import type { Diagnostic } from './diagnostics';
+import type { Edit } from './edit/edit';
+import { describeFsError, discover } from './fs/discover';
 import { fileChangedSince, isReadOnly, writeAtomically } from './fs/write';
 import type { CorpusIndex } from './index/corpus-index';
-import { hasAnyToken, scanSources } from './index/scan';
+import { emptyIndex, mergeIndex, withPlainUses } from './index/corpus-index';
+import { finishIndex, scanSources, ScanOptions } from './index/scan';
+import type { FileIndex, Span } from './index/types';
 import { verifyIndexes, VerifyResult } from './verify/verify';
 import { findModuleDirs } from './fs/kmod';
+import { readSource } from './fs/read';
 import type { Arch } from './model/layout';
-import { ParsedFile } from './parse/parsed-file';
-import { parsesWorse } from './parse/sanity';
-import { unifiedDiff } from './print/patch';
 import { yieldToEventLoop } from './parse/parser';
-import { decodeSource, encodeSource, isBinary } from './source';
-import type { RunContext, Transform, TransformResult } from './transform';
-import { composeEdits } from './edit/compose';
-import { editInsideComment } from './edit/guard';
+import { encodeSource } from './source';
 import { resolveTransforms } from './transforms';
 
 export type Mode = 'dry-run' | 'write' | 'check';
@@ -57,8 +58,20 @@ export interface MigrateOptions {
 	explain?: boolean;
 	/** Functions to treat as per-vnet constructors besides those the index finds. */
 	constructors?: string[];
-	/** Called after each file, for progress display. */
-	onFile?: (result: FileResult, done: number, total: number) => void;
+	/** Worker threads for the per-file phases (default 1: in this thread). */
+	jobs?: number;
+	/** Per-file time limit in seconds (0: none); a file exceeding it fails as a timeout. Runs in workers. */
+	timeout?: number;
+	/** Process only this shard of the files; `index` must then be the whole tree's (`scan --merge`). */
+	shard?: Shard;
+	/**
+	 * Called with each file's result as it completes, in path order. When given
+	 * (and without `verify`), `files` in the result keeps no outputs, diffs or
+	 * edit lists, so memory does not grow with the corpus.
+	 */
+	onResult?: (result: FileResult) => void | Promise<void>;
+	/** Called after each file of each phase, for progress display. */
+	onProgress?: (progress: Progress) => void;
 }
 
 export interface FileResult {
@@ -99,22 +112,52 @@ export interface MigrationResult {
 	totals: Totals;
 	/** With `verify`: the verdict on the migrated tree. */
 	verification?: VerifyResult;
+	/** Milliseconds per phase (discover, index, migrate, verify) and in total. */
+	phases: Record<string, number>;
+	/** Worker threads used (1: in this thread). */
+	jobs: number;
 	/** 0: all good; 1: some file failed, --check found changes, or verification failed. */
 	exitCode: number;
 }
 
-interface Source {
-	path: string;
-	absPath?: string;
+/** A contiguous slice of the sorted file list: `--shard K/N` takes the K-th of N (1-based). */
+export interface Shard {
+	index: number;
+	count: number;
+}
+
+/** The files of shard K/N: a contiguous slice of the list, so shard outputs concatenate in path order. */
+export function shardOf<T>(items: readonly T[], shard: Shard): T[] {
+	const from = Math.floor(((shard.index - 1) * items.length) / shard.count);
+	const to = Math.floor((shard.index * items.length) / shard.count);
+	return items.slice(from, to);
+}
+
+export interface Progress {
+	phase: 'index' | 'migrate';
+	done: number;
+	total: number;
+	bytes: number;
+}
+
+interface Source extends FileTask {
 	read(): Promise<Buffer>;
 }
 
 export async function migrate(options: MigrateOptions): Promise<MigrationResult> {
+	const started = performance.now();
+	const phases: Record<string, number> = {};
+	let mark = started;
+	const lap = (name: string) => {
+		const now = performance.now();
+		phases[name] = Math.round(now - mark);
+		mark = now;
+	};
 	const cwd = options.cwd ?? process.cwd();
 	const mode = options.mode ?? 'dry-run';
 	const transforms = resolveTransforms(options.transforms);
 	const runDiagnostics: Diagnostic[] = [];
-	const sources: Source[] = [];
+	let sources: Source[] = [];
 
 	if (options.paths && options.paths.length > 0) {
 		const found = await discover(options.paths, { cwd });
@@ -125,167 +168,299 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
 	}
 	for (const f of options.files ?? []) {
 		const bytes = typeof f.content === 'string' ? Buffer.from(f.content, 'latin1') : f.content;
-		sources.push({ path: f.path, read: async () => bytes });
+		sources.push({ path: f.path, content: bytes, read: async () => bytes });
 	}
-
-	const tokens = transforms.flatMap((t) => t.tokens);
-	const index = await scanSources(sources, { saved: options.index ? [options.index] : [], constructors: options.constructors });
-	if (transforms.some((t) => t.usesIndex)) {
-		for (const d of index.diagnostics) {
-			runDiagnostics.push({ severity: d.severity === 'error' ? 'warning' : d.severity, code: d.code, message: d.message, file: d.file, ...(d.line ? { line: d.line } : {}), rule: 'index' });
-		}
+	if (options.shard) {
+		if (!options.index) throw new Error('a shard needs the index of the whole tree (`scan --merge`)');
+		sources = shardOf(sources, options.shard);
 	}
+	lap('discover');
 
-	const context: RunContext = { transforms: new Set(transforms.map((t) => t.name)), explain: options.explain ?? false };
-	// A file named on the command line is rooted at its directory, so a link there leaving it is caught too.
-	const roots = await Promise.all((options.paths ?? []).map(async (p) => {
-		const abs = path.resolve(cwd, p);
-		const st = await fs.lstat(abs).catch(() => undefined);
-		return st?.isDirectory() ? abs : path.dirname(abs);
-	}));
-	const results: FileResult[] = [];
-	for (const [k, source] of sources.entries()) {
-		// One file's failure, whatever it is, never stops the others.
-		const result = await processFile(source, transforms, tokens, index, context, mode, options.diffs ?? true, cwd, roots)
-			.catch((e: unknown) => failed(source.path, `internal error: ${(e as Error)?.message ?? e}; file left untouched`, 'internal/file'));
-		results.push(result);
-		options.onFile?.(result, k + 1, sources.length);
-		await yieldToEventLoop();
-	}
-
-	const totals = summarize(results, runDiagnostics);
-	const wouldChange = mode === 'check' && totals.changed > 0;
-	let verification: VerifyResult | undefined;
-	if (options.verify) {
-		// The migrated tree as it would be written: outputs where changed, deleted files gone.
-		const migrated = results
-			.filter((r) => !r.deleted && r.status !== 'failed')
-			.map((r) => {
-				const source = sources.find((s) => s.path === r.path)!;
-				return { path: r.path, read: async () => (r.output !== undefined ? Buffer.from(r.output, 'latin1') : source.read()) };
-			});
-		// What the migration reported as left for the developer is listed, not failed.
-		const reported = results.flatMap((r) => r.diagnostics.filter((d) => d.severity === 'warning').map((d) => ({ file: d.file, text: d.message })));
-		// Directories whose Makefile builds a module (KMOD=), among those of the files read from disk.
-		const onDisk = sources.filter((s) => s.absPath);
-		const modules = await findModuleDirs(onDisk.map((s) => s.path), (dir) => path.resolve(cwd, dir));
-		verification = verifyIndexes(index, await scanSources(migrated), reported, { arch: options.arch, modules });
-	}
-	return {
-		mode,
-		transforms: transforms.map((t) => t.name),
-		files: results,
-		diagnostics: runDiagnostics,
-		totals,
-		...(verification ? { verification } : {}),
-		exitCode: totals.failed > 0 || runDiagnostics.some((d) => d.severity === 'error') || wouldChange || (verification && !verification.ok) ? 1 : 0,
-	};
-}
-
-/** A failed file; its error diagnostic (at `line` when given) comes after any diagnostics passed in `extra`. */
-function failed(path: string, reason: string, code: string, extra: Partial<FileResult> = {}, line?: number): FileResult {
-	const error: Diagnostic = { severity: 'error', code, message: reason, file: path, ...(line ? { line } : {}), rule: 'pipeline' };
-	return {
-		path,
-		status: 'failed',
-		reason,
-		edits: [],
-		editsByRule: {},
-		...extra,
-		diagnostics: [...(extra.diagnostics ?? []), error],
-	};
-}
-
-async function processFile(
-	source: Source,
-	transforms: Transform[],
-	tokens: string[],
-	index: CorpusIndex,
-	context: RunContext,
-	mode: Mode,
-	withDiff: boolean,
-	cwd: string,
-	roots: string[],
-): Promise<FileResult> {
-	let bytes: Buffer;
+	const jobs = Math.max(1, options.jobs ?? 1);
+	const timeout = options.timeout ?? 0;
+	const runner: Runner = jobs > 1 || timeout > 0 ? new PooledRunner(jobs, timeout) : new InProcessRunner();
+	const window = jobs * 4;
+	const timedOutFiles = new Set<string>();
 	try {
-		bytes = await source.read();
-	} catch (e) {
-		return failed(source.path, `cannot read: ${describeFsError(e)}`, 'input/unreadable');
-	}
-	if (isBinary(bytes)) {
-		return failed(source.path, 'binary file (contains NUL bytes): not C source, left untouched', 'input/binary');
-	}
-	const text = decodeSource(bytes);
-	const base: FileResult = { path: source.path, status: 'unchanged', edits: [], editsByRule: {}, diagnostics: [] };
-	if (!hasAnyToken(text, tokens)) return base;
+		// Phase 1: the index. A shard takes the whole tree's index as given (`scan --merge`).
+		let index: CorpusIndex;
+		if (options.shard) {
+			// Merged again from its parts: a saved index is JSON, which loses the objects the merge
+			// shares between members and modules (transforms compare them by identity).
+			const saved = options.index!;
+			index = withPlainUses(mergeIndex(saved.parts, { constructors: options.constructors }), saved.plainUses);
+		} else if (!transforms.some((t) => t.usesIndex) && !options.verify) {
+			// No transform of this run consults the index (`--transform remove-init-vnet`): no index phase.
+			index = emptyIndex();
+		} else {
+			const parts = await indexParts(sources, runner, window, timedOutFiles, options.onProgress);
+			index = await finishWith(parts, sources, runner, window, { saved: options.index ? [options.index] : [], constructors: options.constructors });
+		}
+		if (transforms.some((t) => t.usesIndex)) {
+			const own = new Set(sources.map((s) => s.path));
+			for (const d of index.diagnostics) {
+				// A shard reports only its own files' index diagnostics (and the first shard those of none).
+				if (options.shard && !(own.has(d.file) || (options.shard.index === 1 && !d.file))) continue;
+				runDiagnostics.push({ severity: d.severity === 'error' ? 'warning' : d.severity, code: d.code, message: d.message, file: d.file, ...(d.line ? { line: d.line } : {}), rule: 'index' });
+			}
+		}
+		lap('index');
 
-	const file = new ParsedFile(source.path, text);
-	const results: TransformResult[] = [];
-	const diagnostics: Diagnostic[] = [];
-	for (const p of file.lexed.problems) {
-		diagnostics.push({ severity: 'warning', code: 'lex/problem', message: p.message, file: source.path, ...file.position(p.offset), rule: 'lexer' });
+		// Phase 2: each file's migration, emitted in path order; written here, in the main thread.
+		const settings: MigrateSettings = { transforms: transforms.map((t) => t.name), explain: options.explain ?? false, withDiff: options.diffs ?? true, cwd, returnBytes: mode === 'write' };
+		runner.setMigration(index, settings);
+		// A file named on the command line is rooted at its directory, so a link there leaving it is caught too.
+		const roots = await Promise.all((options.paths ?? []).map(async (p) => {
+			const abs = path.resolve(cwd, p);
+			const st = await fs.lstat(abs).catch(() => undefined);
+			return st?.isDirectory() ? abs : path.dirname(abs);
+		}));
+		const results: FileResult[] = [];
+		const keepAll = !options.onResult || options.verify;
+		let bytes = 0;
+		// Each file is written as soon as its result arrives (writes overlap one another and the
+		// work still running); its report goes out in path order.
+		const deferred = new Map<string, Buffer>();
+		const migrateOne = async (source: Source): Promise<FileResult> => {
+			if (timedOutFiles.has(source.path)) return timedOut(source.path, timeout);
+			const outcome = await runner.migrate(source);
+			if (outcome === TIMED_OUT) return timedOut(source.path, timeout);
+			const { size, readBytes, ...result } = outcome;
+			bytes += size;
+			// With --verify nothing is written before the verdict (below).
+			if (mode === 'write' && options.verify && result.status === 'changed' && readBytes) {
+				deferred.set(source.path, Buffer.from(readBytes.buffer, readBytes.byteOffset, readBytes.byteLength));
+			}
+			if (mode === 'write' && !options.verify && source.absPath && result.status === 'changed') {
+				return writeResult(result, source.absPath, Buffer.from(readBytes!.buffer, readBytes!.byteOffset, readBytes!.byteLength), roots);
+			}
+			return result;
+		};
+		await mapOrdered(sources, window, migrateOne, async (result, k) => {
+			await options.onResult?.(result);
+			options.onProgress?.({ phase: 'migrate', done: k + 1, total: sources.length, bytes });
+			// Streaming runs keep only what the summary and report need.
+			results.push(keepAll ? result : { ...result, edits: [], output: undefined, diff: undefined });
+		});
+		lap('migrate');
+
+		let verification: VerifyResult | undefined;
+		if (options.verify) {
+			// The migrated tree as it would be written: outputs where changed, deleted files gone,
+			// failed files as they are (they are left untouched).
+			const bySource = new Map(sources.map((s) => [s.path, s]));
+			const migrated = results
+				.filter((r) => !r.deleted)
+				.map((r) => ({ path: r.path, read: async () => (r.status === 'changed' && r.output !== undefined ? Buffer.from(r.output, 'latin1') : bySource.get(r.path)!.read()) }));
+			// What the migration reported as left for the developer is listed, not failed.
+			const reported = results.flatMap((r) => r.diagnostics.filter((d) => d.severity === 'warning').map((d) => ({ file: d.file, text: d.message })));
+			// Directories whose Makefile builds a module (KMOD=), among those of the files read from disk.
+			const onDisk = sources.filter((x) => x.absPath);
+			const modules = await findModuleDirs(onDisk.map((x) => x.path), (dir) => path.resolve(cwd, dir));
+			verification = verifyIndexes(index, await scanSources(migrated), reported, { arch: options.arch, modules });
+			lap('verify');
+			if (mode === 'write') {
+				// Written only once verified; a failed verdict writes nothing.
+				for (const [k, r] of results.entries()) {
+					const source = bySource.get(r.path)!;
+					if (r.status !== 'changed' || !source.absPath) continue;
+					if (!verification.ok) {
+						r.diagnostics.push({ severity: 'note', code: 'output/not-written', message: 'not written: verify failed', file: r.path, rule: 'pipeline' });
+						continue;
+					}
+					results[k] = await writeResult(r, source.absPath, deferred.get(r.path)!, roots);
+				}
+			}
+		}
+		const totals = summarize(results, runDiagnostics);
+		const wouldChange = mode === 'check' && totals.changed > 0;
+		phases.total = Math.round(performance.now() - started);
+		return {
+			mode,
+			transforms: transforms.map((t) => t.name),
+			files: results,
+			diagnostics: runDiagnostics,
+			totals,
+			...(verification ? { verification } : {}),
+			phases,
+			jobs,
+			exitCode: totals.failed > 0 || runDiagnostics.some((d) => d.severity === 'error') || wouldChange || (verification && !verification.ok) ? 1 : 0,
+		};
+	} finally {
+		await runner.close();
 	}
-	for (const t of transforms) {
-		if (!hasAnyToken(text, t.tokens)) continue;
+}
+
+/** Phase 1: every file's part of the index, in parallel when the runner is a pool. */
+async function indexParts(sources: FileTask[], runner: Runner, window: number, timedOutFiles: Set<string>, onProgress?: (p: Progress) => void): Promise<FileIndex[]> {
+	const parts: FileIndex[] = [];
+	let bytes = 0;
+	await mapOrdered(sources, window, (s) => runner.index(s), (r, k) => {
+		if (r === TIMED_OUT) timedOutFiles.add(sources[k].path);
+		else {
+			bytes += r.size;
+			if (r.part) parts.push(r.part);
+		}
+		onProgress?.({ phase: 'index', done: k + 1, total: sources.length, bytes });
+	});
+	return parts;
+}
+
+/** The merge, then the plain-name pass over the parts' files (needs every member's name). */
+async function finishWith(parts: FileIndex[], sources: FileTask[], runner: Runner, window: number, options: ScanOptions): Promise<CorpusIndex> {
+	const taskOf = new Map(sources.map((s) => [s.path, s]));
+	return finishIndex(parts, options, async (own, names) => {
+		runner.setNames(names);
+		const uses: Array<{ member: string; span: Span }> = [];
+		await mapOrdered(own, window, (part) => runner.uses(taskOf.get(part.file) ?? { path: part.file }, part), (r) => {
+			if (r !== TIMED_OUT) uses.push(...r);
+		});
+		return uses;
+	});
+}
+
+export interface ScanTreeOptions {
+	paths: string[];
+	cwd?: string;
+	jobs?: number;
+	shard?: Shard;
+	constructors?: string[];
+	onProgress?: (p: Progress) => void;
+}
+
+/**
+ * `scan`: the index of the trees. With a shard, only its files' parts
+ * (merged among themselves, without the plain-name pass, which needs every
+ * member): `mergeShards` completes them.
+ */
+export async function scanTree(options: ScanTreeOptions): Promise<{ index: CorpusIndex; problems: Array<{ path: string; message: string }> }> {
+	const cwd = options.cwd ?? process.cwd();
+	const found = await discover(options.paths, { cwd });
+	let sources: FileTask[] = found.files.map((f) => ({ path: f.displayPath, absPath: f.absPath }));
+	if (options.shard) sources = shardOf(sources, options.shard);
+	const jobs = Math.max(1, options.jobs ?? 1);
+	const runner: Runner = jobs > 1 ? new PooledRunner(jobs, 0) : new InProcessRunner();
+	try {
+		const parts = await indexParts(sources, runner, jobs * 4, new Set(), options.onProgress);
+		if (options.shard) {
+			const index = mergeIndex(parts, { constructors: options.constructors });
+			return { index: { ...index, shard: options.shard }, problems: found.problems };
+		}
+		return { index: await finishWith(parts, sources, runner, jobs * 4, { constructors: options.constructors }), problems: found.problems };
+	} finally {
+		await runner.close();
+	}
+}
+
+/**
+ * `scan --merge`: the whole tree's index from its shards' parts. The
+ * plain-name pass re-reads the parts' files (paths as the shards saw them,
+ * relative to `cwd`), since it needs every member's name.
+ */
+export async function mergeShards(shards: CorpusIndex[], options: { cwd?: string; jobs?: number; constructors?: string[] } = {}): Promise<CorpusIndex> {
+	const cwd = options.cwd ?? process.cwd();
+	const parts = shards.flatMap((s) => s.parts);
+	const sources: FileTask[] = parts.map((p) => ({ path: p.file, absPath: path.resolve(cwd, p.file) }));
+	const jobs = Math.max(1, options.jobs ?? 1);
+	const runner: Runner = jobs > 1 ? new PooledRunner(jobs, 0) : new InProcessRunner();
+	try {
+		return await finishWith(parts, sources, runner, jobs * 4, { constructors: options.constructors });
+	} finally {
+		await runner.close();
+	}
+}
+
+const TIMED_OUT = Symbol('timed out');
+type Timed<T> = T | typeof TIMED_OUT;
+
+/** Runs the per-file tasks: in this thread, or in a pool of workers. */
+interface Runner {
+	index(f: FileTask): Promise<Timed<{ part?: FileIndex; size: number }>>;
+	setNames(names: Set<string>): void;
+	uses(f: FileTask, part: FileIndex): Promise<Timed<Array<{ member: string; span: Span }>>>;
+	setMigration(index: CorpusIndex, settings: MigrateSettings): void;
+	migrate(f: FileTask): Promise<Timed<FileOutcome>>;
+	close(): Promise<void>;
+}
+
+async function thenYield<T>(p: Promise<T>): Promise<T> {
+	const r = await p;
+	await yieldToEventLoop();
+	return r;
+}
+
+/** `--jobs 1` without a time limit: no workers; the event loop turns between files (spec §5). */
+class InProcessRunner implements Runner {
+	private names = new Set<string>();
+	private context?: { index: CorpusIndex; settings: MigrateSettings };
+
+	index(f: FileTask) {
+		return thenYield(indexTask(f));
+	}
+	setNames(names: Set<string>) {
+		this.names = names;
+	}
+	uses(f: FileTask, part: FileIndex) {
+		return thenYield(usesTask(f, part, this.names));
+	}
+	setMigration(index: CorpusIndex, settings: MigrateSettings) {
+		this.context = { index, settings };
+	}
+	migrate(f: FileTask) {
+		return thenYield(migrateTask(f, this.context!.index, this.context!.settings));
+	}
+	async close() {}
+}
+
+class PooledRunner implements Runner {
+	private readonly pool: WorkerPool;
+
+	constructor(jobs: number, timeoutSeconds: number) {
+		this.pool = new WorkerPool(jobs, timeoutSeconds * 1000);
+	}
+	private async run<T>(task: WorkerTask): Promise<Timed<T>> {
 		try {
-			const r = t.run(file, index, context);
-			results.push(r);
-			diagnostics.push(...r.diagnostics);
+			return await this.pool.run<T>(task);
 		} catch (e) {
-			return failed(source.path, `internal error in ${t.name}: ${(e as Error).message}; file left untouched`, 'internal/transform', { diagnostics });
+			if (e instanceof TaskTimeoutError) return TIMED_OUT;
+			throw e;
 		}
 	}
-	diagnostics.sort(compareDiagnostics);
+	private static task(f: FileTask): FileTask {
+		return { path: f.path, ...(f.absPath ? { absPath: f.absPath } : {}), ...(f.content ? { content: f.content } : {}) };
+	}
+	index(f: FileTask) {
+		return this.run<{ part?: FileIndex; size: number }>({ phase: 'index', file: PooledRunner.task(f) });
+	}
+	setNames(names: Set<string>) {
+		const context: WorkerContext = { names: [...names] };
+		this.pool.setContext(context);
+	}
+	uses(f: FileTask, part: FileIndex) {
+		return this.run<Array<{ member: string; span: Span }>>({ phase: 'uses', file: PooledRunner.task(f), part });
+	}
+	setMigration(index: CorpusIndex, settings: MigrateSettings) {
+		// Serialized once (the structured-clone format keeps shared objects shared, which transforms
+		// compare by identity; JSON would not); each worker deserializes it once.
+		const context: WorkerContext = { index: serialize(index), settings };
+		this.pool.setContext(context);
+	}
+	migrate(f: FileTask) {
+		return this.run<FileOutcome>({ phase: 'migrate', file: PooledRunner.task(f) });
+	}
+	close() {
+		return this.pool.close();
+	}
+}
 
-	let edits: Edit[];
-	let output: string;
-	const deletion = results.find((r) => r.deleteFile)?.deleteFile;
-	try {
-		edits = composeEdits(file, results);
-		output = deletion ? '' : applyEdits(source.path, text, edits);
-	} catch (e) {
-		if (e instanceof OverlappingEditsError) return failed(source.path, `${e.message}; file left untouched`, 'internal/overlap', { diagnostics });
-		throw e;
+async function writeResult(result: FileResult, absPath: string, bytes: Buffer, roots: string[]): Promise<FileResult> {
+	const escape = await outsideRoots(absPath, roots);
+	const problem = escape ?? (result.deleted ? await deleteFile(absPath, bytes) : await writeFile(absPath, bytes, encodeSource(result.output!)));
+	if (problem) {
+		const error: Diagnostic = { severity: 'error', code: 'output/not-written', message: problem, file: result.path, rule: 'pipeline' };
+		return { ...result, status: 'failed', reason: problem, diagnostics: [...result.diagnostics, error] };
 	}
-	const inComment = editInsideComment(edits, file.lexed.comments);
-	if (inComment) {
-		return failed(source.path, `internal error: a ${inComment.edit.rule} edit lands inside a comment (an unterminated one?); file left untouched`,
-			'internal/in-comment', { diagnostics }, file.position(inComment.offset).line);
-	}
-	const result: FileResult = { ...base, edits, editsByRule: countByRule(edits), diagnostics };
-	if (output === text) return result;
-	if (!deletion) {
-		// Output that parses worse than its input (known macros treated alike on both sides) is not written.
-		const worse = parsesWorse(file, new ParsedFile(source.path, output));
-		if (worse) {
-			return failed(source.path, `the migrated text parses worse than the input (${worse.extra} more ERROR/MISSING nodes, ` +
-				`the first new one near this line of the output): not written`, 'output/parse-worse', { diagnostics }, worse.line);
-		}
-	}
-	result.status = 'changed';
-	result.output = output;
-	if (deletion) {
-		result.deleted = true;
-		diagnostics.push({ severity: 'note', code: 'output/deleted', message: `file deleted: ${deletion}`, file: source.path, rule: 'pipeline' });
-	}
-	if (withDiff) {
-		const shown = source.absPath ? displayPathFor(source.absPath, cwd) : source.path;
-		// A deleted file's patch names /dev/null as the new file, as git and patch expect.
-		result.diff = deletion
-			? createTwoFilesPatch(`a/${shown}`, '/dev/null', text, output, undefined, undefined, { headerOptions: FILE_HEADERS_ONLY })
-			: unifiedDiff(`a/${shown}`, `b/${shown}`, text, edits);
-	}
-	if (mode === 'write' && source.absPath) {
-		const escape = await outsideRoots(source.absPath, roots);
-		const problem = escape ?? (deletion ? await deleteFile(source.absPath, bytes) : await writeFile(source.absPath, bytes, encodeSource(output)));
-		if (problem) {
-			const error: Diagnostic = { severity: 'error', code: 'output/not-written', message: problem, file: source.path, rule: 'pipeline' };
-			return { ...result, status: 'failed', reason: problem, diagnostics: [...diagnostics, error] };
-		}
-		result.written = true;
-	}
-	return result;
+	return { ...result, written: true };
 }
 
 /**

@@ -99,8 +99,9 @@ describe('files on disk', () => {
 		const dir = tree({ 'a.c': OLD, 'b.c': OLD, 'c.c': OLD });
 		const r = await migrate({
 			paths: ['.'], cwd: dir, mode: 'write',
-			onFile: (f) => {
-				if (f.path === 'a.c') unlinkSync(path.join(dir, 'b.c'));
+			// Once the index is built, before any file's migration.
+			onProgress: (p) => {
+				if (p.phase === 'index' && p.done === p.total) unlinkSync(path.join(dir, 'b.c'));
 			},
 		});
 		expect(errors(r, 'b.c')).toEqual(['b.c: input/unreadable: cannot read: no such file or directory']);

@@ -2,14 +2,41 @@
 import { partOf } from './corpus-index';
 import type { CorpusIndex } from './types';
 
+interface FileLookup {
+	all: Set<string>;
+	/** Each path suffix that starts at a `/` (or is the whole path) to the first file, in list order, ending with it. */
+	bySuffix: Map<string, string>;
+}
+
+const lookups = new WeakMap<readonly string[], FileLookup>();
+
+/** Built once per file list, so resolving is a map lookup rather than a scan of the tree. */
+function lookupFor(files: readonly string[]): FileLookup {
+	let l = lookups.get(files);
+	if (!l) {
+		const bySuffix = new Map<string, string>();
+		for (const f of files) {
+			if (!bySuffix.has(f)) bySuffix.set(f, f);
+			for (let i = f.indexOf('/'); i !== -1; i = f.indexOf('/', i + 1)) {
+				const suffix = f.slice(i + 1);
+				if (!bySuffix.has(suffix)) bySuffix.set(suffix, f);
+			}
+		}
+		l = { all: new Set(files), bySuffix };
+		lookups.set(files, l);
+	}
+	return l;
+}
+
 /** The tree file an #include names, if it is in the tree: relative to the includer first, then by path suffix. */
 export function resolveInclude(files: readonly string[], from: string, path: string, system: boolean): string | undefined {
+	const l = lookupFor(files);
 	if (!system) {
 		const dir = from.includes('/') ? from.slice(0, from.lastIndexOf('/') + 1) : '';
 		const local = `${dir}${path}`;
-		if (files.includes(local)) return local;
+		if (l.all.has(local)) return local;
 	}
-	return files.find((f) => f === path || f.endsWith(`/${path}`));
+	return l.bySuffix.get(path);
 }
 
 /**
@@ -31,12 +58,21 @@ export function includedFiles(index: CorpusIndex, file: string, gone: ReadonlySe
 	return seen;
 }
 
-/** How the tree spells an #include of `file` (`<netinet/ip_var.h>`), from an existing one. */
+const spellings = new WeakMap<CorpusIndex, Map<string, { path: string; system: boolean }>>();
+
+/** How the tree spells an #include of `file` (`<netinet/ip_var.h>`), from an existing one (the first, in path order). */
 export function includeSpelling(index: CorpusIndex, file: string): { path: string; system: boolean } | undefined {
-	for (const p of index.parts) {
-		for (const inc of p.includes) {
-			if (inc.system && resolveInclude(index.files, p.file, inc.path, inc.system) === file) return { path: inc.path, system: true };
+	let byFile = spellings.get(index);
+	if (!byFile) {
+		byFile = new Map();
+		for (const p of index.parts) {
+			for (const inc of p.includes) {
+				if (!inc.system) continue;
+				const target = resolveInclude(index.files, p.file, inc.path, inc.system);
+				if (target && !byFile.has(target)) byFile.set(target, { path: inc.path, system: true });
+			}
 		}
+		spellings.set(index, byFile);
 	}
-	return undefined;
+	return byFile.get(file);
 }

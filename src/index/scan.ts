@@ -28,6 +28,15 @@ export function hasAnyToken(text: string, tokens: readonly string[]): boolean {
 	return tokens.some((t) => text.includes(t));
 }
 
+/**
+ * The prefilter on raw bytes, before any decoding: `Buffer.indexOf` is a
+ * native substring search, so token-free files cost one pass per token at
+ * memory speed (bench/: several hundred MB/s).
+ */
+export function bytesHaveAnyToken(bytes: Buffer, tokens: readonly string[]): boolean {
+	return tokens.some((t) => bytes.includes(t, 0, 'latin1'));
+}
+
 async function readText(s: ScanSource): Promise<string | undefined> {
 	try {
 		const bytes = await s.read();
@@ -56,21 +65,39 @@ export async function scanSources(sources: ScanSource[], options: ScanOptions = 
 		parts.push(scanFileSafely(new ParsedFile(s.path, text)));
 		await yieldToEventLoop();
 	}
+	const bySource = new Map(sources.map((s) => [s.path, s]));
+	return finishIndex(parts, options, async (own, names) => {
+		const uses: Array<{ member: string; span: Span }> = [];
+		for (const part of own) {
+			const text = await readText(bySource.get(part.file)!);
+			if (text === undefined) continue;
+			uses.push(...scanPlainUses(new ParsedFile(part.file, text), part, names));
+			await yieldToEventLoop();
+		}
+		return uses;
+	});
+}
+
+/** Plain-name uses in the given files (their parts, in path order), given every member's name. */
+export type PlainUsesOf = (parts: FileIndex[], names: Set<string>) => Promise<Array<{ member: string; span: Span }>>;
+
+/**
+ * The index from the tree's own parts (in any order): merged with saved
+ * parts of other files, then the plain-name pass over the own parts
+ * (`usesOf` may run them in parallel; the result is sorted).
+ */
+export async function finishIndex(parts: FileIndex[], options: ScanOptions, usesOf: PlainUsesOf): Promise<CorpusIndex> {
 	const saved = (options.saved ?? []).flatMap((i) => i.parts);
 	const ownFiles = new Set(parts.map((p) => p.file));
 	const external = saved.filter((p) => !ownFiles.has(p.file));
 	const merged = mergeIndex([...parts, ...external], options);
 	if (external.length) merged.external = external.map((p) => p.file).sort();
 	const names = new Set(merged.members.map((m) => m.name));
-	const uses: Array<{ member: string; span: Span }> = [...(options.saved ?? []).flatMap((i) => i.plainUses)];
-	const partByFile = new Map(parts.map((p) => [p.file, p]));
-	for (const s of sources) {
-		const part = partByFile.get(s.path);
-		if (!part || names.size === 0) continue;
-		const text = await readText(s);
-		if (text === undefined) continue;
-		uses.push(...scanPlainUses(new ParsedFile(s.path, text), part, names));
-		await yieldToEventLoop();
+	// Saved uses count for the files the saved index alone knows (own files are scanned again).
+	const uses: Array<{ member: string; span: Span }> = (options.saved ?? []).flatMap((i) => i.plainUses).filter((u) => !ownFiles.has(u.span.file));
+	if (names.size > 0) {
+		const own = [...parts].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+		uses.push(...(await usesOf(own, names)));
 	}
 	return withPlainUses(merged, uses);
 }

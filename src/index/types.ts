@@ -411,5 +411,11 @@ export interface CorpusIndex {
 	plainUses: Array<{ member: string; span: Span }>;
 	/** Files whose parts came from saved indexes (`--index`), not from the trees given. */
 	external?: string[];
+	/**
+	 * Set on one shard's index (`scan --shard K/N`): its files' parts merged
+	 * among themselves, without the plain-name pass, which needs every member;
+	 * `scan --merge` makes the whole tree's index from all the shards.
+	 */
+	shard?: { index: number; count: number };
 	diagnostics: IndexDiagnostic[];
 }

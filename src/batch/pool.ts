@@ -1,0 +1,120 @@
+/*
+ * A small worker_threads pool for the per-file phases. Each worker runs one
+ * task at a time; a context (the serialized index of the run) is sent to
+ * every worker once, and again to a worker that replaces one terminated for
+ * exceeding the per-file time limit. Results come back as they complete;
+ * `mapOrdered` (ordered.ts) puts them back in input order.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Worker } from 'worker_threads';
+
+export class TaskTimeoutError extends Error {}
+export class WorkerCrashError extends Error {}
+
+interface Pending {
+	message: unknown;
+	resolve(value: unknown): void;
+	reject(error: Error): void;
+}
+
+interface Slot {
+	worker: Worker;
+	busy?: Pending & { timer?: NodeJS.Timeout };
+}
+
+/** The compiled worker script (tests run the TypeScript sources, so they use the build). */
+export function workerScript(): string {
+	const here = path.join(__dirname, 'worker.js');
+	if (fs.existsSync(here)) return here;
+	return path.resolve(__dirname, '../../dist/src/batch/worker.js');
+}
+
+export class WorkerPool {
+	private readonly slots: Slot[] = [];
+	private readonly queue: Pending[] = [];
+	private context: unknown;
+	private closed = false;
+
+	constructor(
+		private readonly size: number,
+		/** Milliseconds a task may run before its worker is terminated and replaced; 0: no limit. */
+		private readonly timeoutMs = 0,
+	) {
+		for (let i = 0; i < size; i++) this.slots.push({ worker: this.spawn() });
+	}
+
+	private spawn(): Worker {
+		const worker = new Worker(workerScript());
+		worker.unref();
+		if (this.context !== undefined) worker.postMessage({ type: 'context', context: this.context });
+		worker.on('message', (reply: { ok: boolean; value?: unknown; error?: string }) => this.settle(worker, reply));
+		worker.on('error', (e) => this.replace(worker, new WorkerCrashError(`worker crashed: ${e.message}`)));
+		worker.on('exit', (code) => {
+			if (!this.closed) this.replace(worker, new WorkerCrashError(`worker exited with code ${code}`));
+		});
+		return worker;
+	}
+
+	/** Sends a context (any structured-clonable value) to every worker, present and future. */
+	setContext(context: unknown): void {
+		this.context = context;
+		for (const s of this.slots) s.worker.postMessage({ type: 'context', context });
+	}
+
+	run<T>(message: unknown): Promise<T> {
+		return new Promise<T>((resolve, reject) => {
+			this.queue.push({ message, resolve: resolve as (v: unknown) => void, reject });
+			this.pump();
+		});
+	}
+
+	private pump(): void {
+		for (const slot of this.slots) {
+			if (slot.busy) continue;
+			const next = this.queue.shift();
+			if (!next) return;
+			slot.busy = next;
+			slot.worker.ref();
+			if (this.timeoutMs > 0) {
+				slot.busy.timer = setTimeout(() => this.replace(slot.worker, new TaskTimeoutError(`exceeded the time limit of ${this.timeoutMs / 1000} s`)), this.timeoutMs);
+			}
+			slot.worker.postMessage({ type: 'task', task: next.message });
+		}
+	}
+
+	private settle(worker: Worker, reply: { ok: boolean; value?: unknown; error?: string }): void {
+		const slot = this.slots.find((s) => s.worker === worker);
+		const job = slot?.busy;
+		if (!slot || !job) return;
+		clearTimeout(job.timer);
+		slot.busy = undefined;
+		worker.unref();
+		if (reply.ok) job.resolve(reply.value);
+		else job.reject(new Error(reply.error));
+		this.pump();
+	}
+
+	/** Terminates a worker (hung or crashed), fails its task, and starts a fresh one in its place. */
+	private replace(worker: Worker, error: Error): void {
+		const slot = this.slots.find((s) => s.worker === worker);
+		if (!slot || this.closed) return;
+		const job = slot.busy;
+		clearTimeout(job?.timer);
+		slot.busy = undefined;
+		worker.removeAllListeners('exit');
+		void worker.terminate();
+		slot.worker = this.spawn();
+		job?.reject(error);
+		this.pump();
+	}
+
+	async close(): Promise<void> {
+		this.closed = true;
+		await Promise.all(this.slots.map((s) => s.worker.terminate()));
+	}
+
+	get workers(): number {
+		return this.size;
+	}
+}

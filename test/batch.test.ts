@@ -1,0 +1,177 @@
+/*
+ * Batch runs: workers, shards, the per-file time limit, the streamed JSON
+ * report. Outputs are compared byte for byte; nothing here is timed (the
+ * speed is measured by bench/, never asserted).
+ */
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { mapOrdered } from '../src/batch/ordered';
+import { bytesHaveAnyToken, INDEX_TOKENS } from '../src/index/scan';
+import { shardOf } from '../src/pipeline';
+import { spawnSync } from 'child_process';
+import { removeTree, ROOT, CLI } from './helpers/run';
+
+const TREES = ['corpus/sys', 'corpus/modules'];
+const scratch: string[] = [];
+afterAll(() => scratch.forEach(removeTree));
+
+function runCli(args: string[], cwd: string, env: Record<string, string> = {}) {
+	return spawnSync(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env } });
+}
+
+function corpusCopy(): string {
+	const dir = mkdtempSync(path.join(tmpdir(), 'vimage-batch-'));
+	for (const t of TREES) cpSync(path.join(ROOT, t), path.join(dir, t), { recursive: true });
+	scratch.push(dir);
+	return dir;
+}
+
+function treeBytes(dir: string): Map<string, string> {
+	const out = new Map<string, string>();
+	const walk = (d: string) => {
+		for (const e of readdirSync(d, { withFileTypes: true })) {
+			const p = path.join(d, e.name);
+			if (e.isDirectory()) walk(p);
+			else out.set(path.relative(dir, p), readFileSync(p).toString('latin1'));
+		}
+	};
+	walk(dir);
+	return out;
+}
+
+describe('workers', () => {
+	it('--jobs 2 prints the same diffs and diagnostics, byte for byte, as --jobs 1', () => {
+		const one = runCli(['--jobs', '1', ...TREES], ROOT);
+		const two = runCli(['--jobs', '2', ...TREES], ROOT);
+		expect(one.status).toBe(0);
+		expect(one.stdout.length).toBeGreaterThan(10_000);
+		expect(two.status).toBe(0);
+		expect(two.stdout.equals(one.stdout)).toBe(true);
+		expect(two.stderr.toString()).toBe(one.stderr.toString());
+	});
+
+	it('--write with 2 workers leaves the same tree as with 1', () => {
+		const a = corpusCopy();
+		const b = corpusCopy();
+		expect(runCli(['--write', '--jobs', '1', ...TREES], a).status).toBe(0);
+		expect(runCli(['--write', '--jobs', '2', ...TREES], b).status).toBe(0);
+		const ta = treeBytes(a);
+		expect(treeBytes(b)).toEqual(ta);
+		expect(ta.get('corpus/sys/netinet/ip_input.c') ?? '').not.toContain('INIT_VNET_INET');
+	});
+
+	it('--json streams one document with per-file entries, totals and phase times', () => {
+		const r = runCli(['--json', '--jobs', '2', ...TREES], ROOT);
+		const report = JSON.parse(r.stdout.toString());
+		expect(report.files.map((f: { path: string }) => f.path)).toEqual([...report.files.map((f: { path: string }) => f.path)].sort());
+		expect(report.files.length).toBe(report.totals.scanned);
+		expect(report.jobs).toBe(2);
+		expect(Object.keys(report.phasesMs)).toEqual(['discover', 'index', 'migrate', 'total']);
+		const changed = report.files.filter((f: { status: string }) => f.status === 'changed');
+		expect(changed.length).toBe(report.totals.changed);
+		expect(changed.every((f: { diff?: string }) => f.diff?.startsWith('--- a/'))).toBe(true);
+	});
+});
+
+describe('shards', () => {
+	it('scan --shard K/3 merged with scan --merge is the index of one scan; 3 migration shards concatenate to one run', () => {
+		const dir = corpusCopy();
+		const whole = runCli(['scan', ...TREES, '-o', 'whole.json'], dir);
+		expect(whole.status).toBe(0);
+		for (const k of [1, 2, 3]) expect(runCli(['scan', '--shard', `${k}/3`, ...TREES, '-o', `part${k}.json`], dir).status).toBe(0);
+		const merged = runCli(['scan', '--merge', 'part1.json', 'part3.json', 'part2.json', '-o', 'index.json'], dir);
+		expect(merged.status).toBe(0);
+		expect(readFileSync(path.join(dir, 'index.json')).equals(readFileSync(path.join(dir, 'whole.json')))).toBe(true);
+		// A shard's part is not a whole index.
+		expect(runCli(['--index', 'part1.json', ...TREES], dir).status).toBe(2);
+		expect(runCli(['scan', '--merge', 'part1.json', 'part2.json', '-o', 'x.json'], dir).status).toBe(2);
+
+		const one = runCli(TREES, dir);
+		const shards = [1, 2, 3].map((k) => runCli(['--shard', `${k}/3`, '--index', 'index.json', ...TREES], dir));
+		for (const s of shards) expect(s.status).toBe(0);
+		expect(Buffer.concat(shards.map((s) => s.stdout)).equals(one.stdout)).toBe(true);
+		const diagnostics = (s: string) => s.split('\n').filter((l) => /: (error|warning|note): /.test(l)).sort();
+		expect(shards.flatMap((s) => diagnostics(s.stderr.toString())).sort()).toEqual(diagnostics(one.stderr.toString()));
+
+		const written = corpusCopy();
+		cpSync(path.join(dir, 'index.json'), path.join(written, 'index.json'));
+		for (const k of [1, 2, 3]) expect(runCli(['--write', '--shard', `${k}/3`, '--index', 'index.json', ...TREES], written).status).toBe(0);
+		const single = corpusCopy();
+		expect(runCli(['--write', ...TREES], single).status).toBe(0);
+		const w = treeBytes(written);
+		w.delete('index.json');
+		expect(w).toEqual(treeBytes(single));
+	});
+
+	it('shards are contiguous, disjoint and cover every file', () => {
+		const items = Array.from({ length: 17 }, (_, i) => i);
+		for (const n of [1, 2, 3, 5, 17, 20]) {
+			const parts = Array.from({ length: n }, (_, k) => shardOf(items, { index: k + 1, count: n }));
+			expect(parts.flat()).toEqual(items);
+		}
+	});
+
+	it('bad --shard, --jobs and --timeout values and a shard without --index are usage errors', () => {
+		for (const args of [['--shard', '3/2'], ['--shard', '0/2'], ['--shard', '1/2'], ['--jobs', '0'], ['--timeout', 'soon']]) {
+			expect(runCli([...args, 'corpus/sys'], ROOT).status).toBe(2);
+		}
+	});
+});
+
+describe('--timeout', () => {
+	it('a file exceeding the limit fails as a timeout naming it; its worker is replaced and the others are migrated', () => {
+		const dir = corpusCopy();
+		const stalledDir = 'corpus/modules/if_tun2';
+		// Test-only hook: a worker never finishes a file whose path contains this string.
+		const r = runCli(['--write', '--json', '--jobs', '2', '--timeout', '1', ...TREES], dir, { VIMAGE_MIGRATE_TEST_STALL: `${stalledDir}/` });
+		expect(r.status).toBe(1);
+		const report = JSON.parse(r.stdout.toString());
+		const stalled = readdirSync(path.join(dir, stalledDir)).filter((f) => bytesHaveAnyToken(readFileSync(path.join(dir, stalledDir, f)), INDEX_TOKENS));
+		expect(stalled.length).toBeGreaterThan(0);
+		const failed = report.files.filter((f: { status: string }) => f.status === 'failed');
+		expect(failed.map((f: { path: string }) => f.path)).toEqual(stalled.map((f) => `${stalledDir}/${f}`));
+		for (const f of failed) {
+			expect(f.diagnostics).toEqual([{ severity: 'error', code: 'limit/timeout', file: f.path, rule: 'pipeline',
+				message: 'timeout: processing took longer than 1 s (--timeout); file left untouched' }]);
+			expect(readFileSync(path.join(dir, f.path)).equals(readFileSync(path.join(ROOT, f.path)))).toBe(true);
+		}
+		// Every other file was processed by the replacement workers, and written.
+		expect(report.totals.changed).toBeGreaterThan(20);
+		const written = report.files.filter((f: { written: boolean }) => f.written);
+		expect(written.length).toBe(report.totals.changed);
+		for (const f of written) {
+			if (f.deleted) expect(existsSync(path.join(dir, f.path))).toBe(false);
+			else expect(readFileSync(path.join(dir, f.path)).equals(readFileSync(path.join(ROOT, f.path)))).toBe(false);
+		}
+	});
+});
+
+describe('building blocks', () => {
+	it('mapOrdered emits in input order whatever the completion order, with at most `window` items pending', async () => {
+		const emitted: number[] = [];
+		let inFlight = 0;
+		let most = 0;
+		const items = Array.from({ length: 40 }, (_, i) => i);
+		await mapOrdered(items, 5, async (i) => {
+			inFlight++;
+			most = Math.max(most, inFlight);
+			await new Promise((r) => setTimeout(r, (i * 7) % 5));
+			inFlight--;
+			return i * 2;
+		}, (r, k) => {
+			expect(r).toBe(k * 2);
+			emitted.push(k);
+		});
+		expect(emitted).toEqual(items);
+		expect(most).toBeLessThanOrEqual(5);
+	});
+
+	it('the byte prefilter finds a token anywhere, Latin-1 bytes around it included', () => {
+		const latin1 = Buffer.from('/* Fran\xe7ois */\nint x;\n', 'latin1');
+		expect(bytesHaveAnyToken(latin1, ['INIT_VNET', 'VNET'])).toBe(false);
+		expect(bytesHaveAnyToken(Buffer.concat([latin1, Buffer.from('\tINIT_VNET_INET(curvnet);')]), ['VSYM', 'INIT_VNET'])).toBe(true);
+		expect(bytesHaveAnyToken(Buffer.from('V'), ['V_'])).toBe(false);
+	});
+});
