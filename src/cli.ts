@@ -397,7 +397,20 @@ export function buildProgram(): Command {
 	return program;
 }
 
+/**
+ * SIGINT and SIGTERM end the run at once with 128 + the signal's number: a file is replaced by
+ * rename only, so each is old or new, and the temporary file of a write in progress is removed by
+ * write-file-atomic's exit handler. Handled explicitly, since a signal a parent shell ignored
+ * (background jobs ignore SIGINT) would otherwise not stop the run.
+ */
+function exitOnSignals(): void {
+	for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+		process.on(signal, () => process.exit(code));
+	}
+}
+
 export async function main(argv: string[]): Promise<void> {
+	exitOnSignals();
 	const program = buildProgram();
 	try {
 		await program.parseAsync(argv);

@@ -24,7 +24,7 @@ import { partOf } from '../src/index/corpus-index';
 import { allConditionals, Conditional, Directive, joinTokens, lex, tokenIndexAt } from '../src/lex/lexer';
 import { ParsedFile } from '../src/parse/parsed-file';
 import { includedFiles, includeSpelling, resolveInclude } from '../src/index/includes';
-import { accessorDefines, sharedConditions, FRAMEWORK_HEADER, MemberPlan, MigrationPlan, migratedMembers, ModulePlan, planMigration } from '../src/plan/members';
+import { accessorDefines, sharedConditions, FRAMEWORK_HEADER, MemberPlan, MigrationPlan, membersByName, ModulePlan, planMigration } from '../src/plan/members';
 import { isBlank, lineEndOf } from '../src/source';
 import type { RunContext, Transform, TransformResult } from '../src/transform';
 import { toJscodeshift } from '../src/jscodeshift';
@@ -64,8 +64,7 @@ export function vnetDefine(file: ParsedFile, index: CorpusIndex, context?: RunCo
 		diagnostics.push({ severity, code, message, file: file.path, ...file.position(offset), rule: RULE });
 	};
 	const plan = planMigration(index);
-	const members = new Map(migratedMembers(plan).map((p) => [p.member.name, p]));
-	const skipped = new Set(plan.modules.filter((m) => m.skip).flatMap((m) => m.members.map((p) => p.member.name)));
+	const { members, skipped } = membersByName(plan);
 	// With static-init in the run, definitions carry the initializers it moves out of constructors.
 	const initializers = context?.transforms.has('static-init') ? planInitializers(index, plan) : undefined;
 	const ctx: FileContext = { file, index, part: partOf(index, file.path), members, skipped, initializers, edits: [], deletions: [], insertions: new Map(), report };

@@ -92,8 +92,18 @@ export function timedOut(path: string, seconds: number): FileResult {
 	return failed(path, `timeout: processing took longer than ${seconds} s (--timeout); file left untouched`, 'limit/timeout');
 }
 
+/**
+ * Test hook: with this environment variable set to N, each file's migration
+ * waits N ms first, so a test can interrupt a run reliably partway.
+ */
+async function delayForTests(): Promise<void> {
+	const ms = Number(process.env.VIMAGE_MIGRATE_TEST_DELAY_MS ?? 0);
+	if (ms > 0) await new Promise((r) => setTimeout(r, ms));
+}
+
 /** Phase 2: the file's migration (edits, output, diff), written by the caller. */
 export async function migrateTask(t: FileTask, index: CorpusIndex, settings: MigrateSettings): Promise<FileOutcome> {
+	await delayForTests();
 	let bytes: Buffer;
 	try {
 		bytes = await readTask(t);

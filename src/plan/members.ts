@@ -282,8 +282,28 @@ function byNameHas(plan: MigrationPlan, name: string): boolean {
 }
 
 /** Members of modules that are migrated (not skipped), live ones only. */
+const migratedCache = new WeakMap<MigrationPlan, MemberPlan[]>();
 export function migratedMembers(plan: MigrationPlan): MemberPlan[] {
-	return plan.modules.filter((m) => !m.skip).flatMap((m) => m.members.filter((p) => !p.skip));
+	let list = migratedCache.get(plan);
+	if (!list) {
+		list = plan.modules.filter((m) => !m.skip).flatMap((m) => m.members.filter((p) => !p.skip));
+		migratedCache.set(plan, list);
+	}
+	return list;
+}
+
+const byNameCache = new WeakMap<MigrationPlan, { members: Map<string, MemberPlan>; skipped: Set<string> }>();
+/** The migrated members by name and the names of members left unmigrated (computed once per plan). */
+export function membersByName(plan: MigrationPlan): { members: Map<string, MemberPlan>; skipped: Set<string> } {
+	let v = byNameCache.get(plan);
+	if (!v) {
+		v = {
+			members: new Map(migratedMembers(plan).map((p) => [p.member.name, p])),
+			skipped: new Set(plan.modules.filter((m) => m.skip).flatMap((m) => m.members.map((p) => p.member.name))),
+		};
+		byNameCache.set(plan, v);
+	}
+	return v;
 }
 
 /**
