@@ -21,6 +21,7 @@ interface MigrateFlags {
 	explain?: boolean;
 	verify?: boolean;
 	arch?: string;
+	html?: string;
 	constructor?: string[];
 	jobs?: string;
 	timeout?: string;
@@ -174,6 +175,19 @@ async function runMigrate(paths: string[], flags: MigrateFlags): Promise<number>
 		throw e;
 	}
 	progress?.stop();
+	if (flags.html) {
+		if (!result.verification) {
+			err('vimage-migrate: --html needs --verify (the report is of the verdict)');
+			return 2;
+		}
+		const { formatHtmlReport } = await import('./print/html');
+		try {
+			await (await import('fs')).promises.writeFile(flags.html, formatHtmlReport(result.verification, { old: paths.join(' '), new: `${paths.join(' ')} (migrated${mode === 'write' ? '' : ', in memory'})` }));
+		} catch (e) {
+			err(`vimage-migrate: --html ${flags.html}: ${(e as Error).message}`);
+			return 2;
+		}
+	}
 	if (json) {
 		json.end(result, VERSION);
 		return result.exitCode;
@@ -362,6 +376,7 @@ export function buildProgram(): Command {
 		.option('--explain', 'report the rule behind every decision (each moved or kept assignment, ...)')
 		.option('--verify', 'check the migrated result against the old tree (before anything is written); exit 1 if it fails')
 		.addOption(new Option('--arch <arch>', 'with --verify: lay variables out for this architecture').choices(ARCH_NAMES).default('amd64'))
+		.option('--html <file>', 'with --verify: also write the verdict as a self-contained HTML report (memory map, variables)')
 		.option('-j, --jobs <n>', 'worker threads (default: the cores available; 1 runs in this thread)')
 		.option('--timeout <seconds>', 'per-file time limit: a file taking longer fails as a timeout, the run goes on (exit 1)')
 		.option('--shard <k/n>', 'process only the K-th of N contiguous slices of the files (needs --index of the whole tree, see scan --merge)')

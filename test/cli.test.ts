@@ -176,3 +176,17 @@ describe('--constructor', () => {
 		expect(out.files[0].diff).toContain('-\tV_foo_limit = 16;');
 	});
 });
+
+describe('--html on a migration run', () => {
+	it('writes the verdict as an HTML report with --verify, and is a usage error without it', () => {
+		const dir = tree({ 'sys/netinet/a.c': OLD });
+		const r = runCli(['--verify', '--quiet', '--html', 'report.html', 'sys'], dir);
+		expect(r.status, r.stderr.toString()).toBe(0);
+		const html = readFileSync(path.join(dir, 'report.html'), 'utf8');
+		expect(html).toContain('<svg');
+		expect(html).toContain('PASS');
+		const bad = runCli(['--quiet', '--html', 'other.html', 'sys'], dir);
+		expect(bad.status).toBe(2);
+		expect(bad.stderr.toString()).toContain('--html needs --verify');
+	});
+});
