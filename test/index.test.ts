@@ -215,3 +215,16 @@ describe('the corpus index', () => {
 		expect(JSON.stringify(withPlainUses(merged, uses))).toBe(JSON.stringify(corpus));
 	});
 });
+
+describe('member types', () => {
+	it('an array of pointers, even of several dimensions, is a plain member (type T *, bounds on the name)', async () => {
+		const src = 'struct vnet_net {\n\tstruct\tradix_node_head *_rt_tables[RT_MAXFIBS][AF_MAX+1];\n\tint\t(*_hook)[4];\n};\n' +
+			'#define\tVNET_NET(sym)\tVSYM(vnet_net, sym)\n#define\tV_rt_tables\tVNET_NET(rt_tables)\n';
+		const idx = await scanSources([{ path: 'vnet.h', read: async () => Buffer.from(src) }]);
+		const rt = idx.members.find((m) => m.name === 'rt_tables')!;
+		expect([rt.type.text, rt.type.bounds]).toEqual(['struct radix_node_head *', ['RT_MAXFIBS', 'AF_MAX+1']]);
+		const complex = idx.diagnostics.filter((d) => d.code === 'index/complex-member').map((d) => d.message);
+		expect(complex).toHaveLength(1);
+		expect(complex[0]).toContain('_hook');
+	});
+});

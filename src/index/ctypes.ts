@@ -89,7 +89,8 @@ export function declaratorInfo(lexed: Lexed, decl: SyntaxNode, declarator: Synta
 				node = node.childForFieldName('declarator');
 				break;
 			case 'array_declarator': {
-				if (pointers > 0) complex ??= 'array of pointers to arrays';
+				// Inside a pointer declarator (`T *x[N][M]`): an array of pointers, which VNET_DEFINE
+				// writes as (T *, x[N][M]). A pointer to an array needs parentheses, refused below.
 				const size = node.childForFieldName('size');
 				bounds.unshift(size ? codeText(lexed, size.startIndex, size.endIndex) : '');
 				node = node.childForFieldName('declarator');
