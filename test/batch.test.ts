@@ -175,3 +175,35 @@ describe('building blocks', () => {
 		expect(bytesHaveAnyToken(Buffer.from('V'), ['V_'])).toBe(false);
 	});
 });
+
+describe('a run over thousands of files, some of them bad', () => {
+	it('finishes, writes all the others, reports each bad one by name and exits 1', async () => {
+		const { chmodSync, mkdirSync, writeFileSync } = await import('fs');
+		const dir = mkdtempSync(path.join(tmpdir(), 'thousands-'));
+		scratch.push(dir);
+		const N = 2000;
+		const name = (k: number) => `d${Math.floor(k / 100)}/f${String(k).padStart(4, '0')}.c`;
+		const text = (k: number) => `int\nf${k}(void)\n{\n\tINIT_VNET_NET(curvnet);\n\n\treturn (V_if_index + ${k});\n}\n`;
+		for (let k = 0; k < N; k++) {
+			mkdirSync(path.join(dir, path.dirname(name(k))), { recursive: true });
+			writeFileSync(path.join(dir, name(k)), text(k));
+		}
+		const unreadable = [name(10), name(1500)];
+		for (const f of unreadable) chmodSync(path.join(dir, f), 0o000);
+		const stalled = name(777); // never finishes in a worker (test hook): a timeout
+		const r = runCli(['--write', '--json', '--jobs', '2', '--timeout', '2', '--transform', 'remove-init-vnet', '.'], dir,
+			{ VIMAGE_MIGRATE_TEST_STALL: path.basename(stalled) });
+		for (const f of unreadable) chmodSync(path.join(dir, f), 0o644);
+		expect(r.status).toBe(1);
+		const report = JSON.parse(r.stdout.toString());
+		const failed = report.files.filter((f: { status: string }) => f.status === 'failed')
+			.map((f: { path: string; diagnostics: Array<{ code: string }> }) => `${f.path} ${f.diagnostics.map((d) => d.code).join(',')}`);
+		expect(failed.sort()).toEqual([`${unreadable[0]} input/unreadable`, `${stalled} limit/timeout`, `${unreadable[1]} input/unreadable`].sort());
+		expect(report.totals).toMatchObject({ scanned: N, changed: N - 3, failed: 3 });
+		for (let k = 0; k < N; k++) {
+			const now = readFileSync(path.join(dir, name(k)), 'latin1');
+			if ([...unreadable, stalled].includes(name(k))) expect(now).toBe(text(k));
+			else expect(now, name(k)).toBe(text(k).replace('\tINIT_VNET_NET(curvnet);\n', ''));
+		}
+	}, 120_000);
+});
