@@ -5,6 +5,8 @@
 //   npm run bench -- --size-mb 200 --plain-share 0.3  # the large run (see README: it takes long)
 //   npm run bench -- --plain-from /usr/src/linux-source-6.1   # real C as the token-free share
 //   npm run bench -- --corpus DIR                   # any old-style tree instead of a synthetic one
+//   npm run bench -- --mode copies                  # the old generator: N independent renamed copies of corpus/
+//                                                   # (the default, realistic: corpus/ once + user files of its members)
 //
 // Rows: raw read (the floor), tree-sitter parse-only, the byte prefilter on token-free files,
 // end-to-end dry run and --write with 1 and with all workers (peak RSS of each), and INIT_VNET_*
@@ -17,7 +19,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join, dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { generate, listC, OLD_TOKENS } from './generate.mjs';
+import { describe, generate, listC, OLD_TOKENS } from './generate.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -27,6 +29,7 @@ const { values } = parseArgs({
 		'plain-share': { type: 'string', default: '0.3' },
 		'plain-from': { type: 'string' },
 		corpus: { type: 'string' },
+		mode: { type: 'string', default: 'realistic' },
 		jobs: { type: 'string', default: String(availableParallelism()) },
 		'skip-full': { type: 'boolean', default: false },
 	},
@@ -38,8 +41,8 @@ process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 let input = values.corpus;
 if (!input) {
 	input = join(work, 'input');
-	const g = await generate({ out: input, sizeMb: Number(values['size-mb']), plainShare: Number(values['plain-share']), plainFrom: values['plain-from'] });
-	console.log(`input: synthetic, ${g.files} files, ${(g.bytes / 1e6).toFixed(1)} MB (${(g.oldBytes / 1e6).toFixed(1)} MB old-style in ${g.copies} renamed copies of corpus/, ${(g.plainBytes / 1e6).toFixed(1)} MB plain C)`);
+	const g = await generate({ out: input, sizeMb: Number(values['size-mb']), plainShare: Number(values['plain-share']), plainFrom: values['plain-from'], mode: values.mode });
+	console.log(`input: synthetic (--mode ${g.mode}), ${g.files} files, ${(g.bytes / 1e6).toFixed(1)} MB (${describe(g)}, ${(g.plainBytes / 1e6).toFixed(1)} MB plain C)`);
 }
 const files = listC(input);
 const contents = files.map((f) => readFileSync(f));

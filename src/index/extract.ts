@@ -862,6 +862,10 @@ function assignmentsIn(file: ParsedFile, spans: Spans, scope: SyntaxNode, top: S
 	const scopeConditions = conditionsAt(file.text, file.lexed, scope.startIndex);
 	let order = 0;
 	for (const a of scope.descendantsOfType('assignment_expression')) {
+		// The target is the left side's first token (through `.f` and `[i]`), a `V_` name: a
+		// variant's text differs from the file's only by blanks and `_` (masks, other arms), so a
+		// target there starts with the file's `V` here.
+		if (file.text.charCodeAt(a.startIndex) !== 86 /* V */) continue;
 		const stmt = a.parent;
 		if (!stmt || stmt.type !== 'expression_statement' || insideError(stmt, scope)) continue;
 		const left = a.childForFieldName('left');

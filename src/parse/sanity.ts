@@ -55,15 +55,20 @@ export interface ParseProblem {
 	offset: number;
 }
 
-/** Every ERROR and MISSING node of a tree, in document order. */
+/**
+ * Every ERROR and MISSING node of a tree, in document order. A subtree without `hasError` holds
+ * neither (tree-sitter counts both in a node's error cost), so the walk does not enter it.
+ */
 export function parseProblems(tree: Tree): ParseProblem[] {
 	const out: ParseProblem[] = [];
 	const cursor = tree.walk();
 	for (;;) {
-		if (cursor.nodeType === 'ERROR' || cursor.nodeIsMissing) {
-			out.push({ kind: cursor.nodeIsMissing ? 'MISSING' : 'ERROR', line: cursor.startPosition.row + 1, offset: cursor.startIndex });
+		const missing = cursor.nodeIsMissing;
+		const error = cursor.nodeType === 'ERROR';
+		if (error || missing) {
+			out.push({ kind: missing ? 'MISSING' : 'ERROR', line: cursor.startPosition.row + 1, offset: cursor.startIndex });
 		}
-		if (cursor.gotoFirstChild()) continue;
+		if ((error || cursor.currentNode.hasError) && cursor.gotoFirstChild()) continue;
 		while (!cursor.gotoNextSibling()) {
 			if (!cursor.gotoParent()) return out;
 		}
