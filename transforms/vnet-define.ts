@@ -25,7 +25,7 @@ import { allConditionals, Conditional, Directive, joinTokens, lex, tokenIndexAt 
 import { ParsedFile } from '../src/parse/parsed-file';
 import { includedFiles, includeSpelling, resolveInclude } from '../src/index/includes';
 import { accessorDefines, sharedConditions, FRAMEWORK_HEADER, MemberPlan, MigrationPlan, membersByName, ModulePlan, planMigration } from '../src/plan/members';
-import { isBlank, lineEndOf } from '../src/source';
+import { isBlank, lineEndOf, lineStartOf } from '../src/source';
 import type { RunContext, Transform, TransformResult } from '../src/transform';
 import { toJscodeshift } from '../src/jscodeshift';
 import { InitDecision, MacroHoist, planInitializers } from '../src/plan/initializers';
@@ -42,6 +42,8 @@ interface FileContext {
 	/** Members of modules the plan does not migrate. */
 	skipped: Set<string>;
 	initializers?: Map<string, InitDecision>;
+	/** The blocks of #defines the plan moves up in this file. */
+	hoists: MacroHoist[];
 	edits: Edit[];
 	deletions: Deletion[];
 	/** Text to insert at an offset; several insertions at one point become one edit. */
@@ -67,7 +69,8 @@ export function vnetDefine(file: ParsedFile, index: CorpusIndex, context?: RunCo
 	const { members, skipped } = membersByName(plan);
 	// With static-init in the run, definitions carry the initializers it moves out of constructors.
 	const initializers = context?.transforms.has('static-init') ? planInitializers(index, plan) : undefined;
-	const ctx: FileContext = { file, index, part: partOf(index, file.path), members, skipped, initializers, edits: [], deletions: [], insertions: new Map(), report };
+	const hoists = [...new Set([...initializers?.values() ?? []].map((d) => d.hoist).filter((h): h is MacroHoist => h?.file === file.path))];
+	const ctx: FileContext = { file, index, part: partOf(index, file.path), members, skipped, initializers, hoists, edits: [], deletions: [], insertions: new Map(), report };
 	if (!ctx.part) return { edits: [], diagnostics };
 	if (plan.deletedHeaders.has(file.path)) {
 		return { edits: [], diagnostics, deleteFile: 'a container header that the migration leaves empty' };
@@ -86,8 +89,8 @@ export function vnetDefine(file: ParsedFile, index: CorpusIndex, context?: RunCo
 	for (const c of allConditionals(file.lexed)) {
 		if (!vimageGlobalsArms(c)) continue;
 		// A module left unmigrated still needs VIMAGE_GLOBALS where its own symbols sit under it.
-		const words = unmigratedSymbols(plan);
-		const mentions = ctx.file.lexed.tokens.find((t) => t.start >= c.start && t.end <= c.end && words.has(t.text));
+		const containers = unmigratedContainers(plan);
+		const mentions = ctx.file.lexed.tokens.find((t) => t.start >= c.start && t.end <= c.end && (containers.has(t.text) || skipped.has(t.text)));
 		if (mentions) {
 			ctx.report('warning', 'vnet-define/vimage-globals-skipped', c.start, `${mentions.text} belongs to a module that is not migrated: this VIMAGE_GLOBALS block is left unchanged`);
 			continue;
@@ -228,7 +231,7 @@ function laterMacroIn(ctx: FileContext, g: GlobalDeclaration, p: MemberPlan): Di
 	const initializer = g.initializer ?? ctx.initializers?.get(p.member.name)?.initializer;
 	if (initializer === undefined) return undefined;
 	const names = new Set(lex(initializer).tokens.filter((t) => t.kind === 'ident').map((t) => t.text));
-	const moving = new Set(hoistsIn(ctx).flatMap((h) => h.macros.map((m) => m.span.start)));
+	const moving = new Set(ctx.hoists.flatMap((h) => h.macros.map((m) => m.span.start)));
 	let found: Directive | undefined;
 	for (const d of ctx.file.lexed.directives) {
 		if (d.name === 'define' && d.start > g.statement.end && d.tokens[0] && names.has(d.tokens[0].text) && !moving.has(d.start)) found = d;
@@ -237,25 +240,14 @@ function laterMacroIn(ctx: FileContext, g: GlobalDeclaration, p: MemberPlan): Di
 }
 
 const unmigratedCache = new WeakMap<MigrationPlan, Set<string>>();
-/** Container tags, symbols (and their `_0` fallbacks) and member names of the modules left unmigrated. */
-function unmigratedSymbols(plan: MigrationPlan): Set<string> {
+/** Container tags and symbols (and their `_0` fallbacks) of the modules left unmigrated; their members are `ctx.skipped`. */
+function unmigratedContainers(plan: MigrationPlan): Set<string> {
 	let s = unmigratedCache.get(plan);
 	if (!s) {
-		s = new Set<string>();
-		for (const mp of plan.modules.filter((m) => m.skip)) {
-			for (const w of [mp.module.containerTag, mp.module.containerSymbol, `${mp.module.containerSymbol}_0`]) s.add(w);
-			for (const p of mp.members) s.add(p.member.name);
-		}
+		s = new Set(plan.modules.filter((m) => m.skip).flatMap((mp) => [mp.module.containerTag, mp.module.containerSymbol, `${mp.module.containerSymbol}_0`]));
 		unmigratedCache.set(plan, s);
 	}
 	return s;
-}
-
-/** The blocks of #defines the plan moves up in this file. */
-function hoistsIn(ctx: FileContext): MacroHoist[] {
-	const out = new Set<MacroHoist>();
-	for (const d of ctx.initializers?.values() ?? []) if (d.hoist?.file === ctx.file.path) out.add(d.hoist);
-	return [...out];
 }
 
 /**
@@ -265,11 +257,11 @@ function hoistsIn(ctx: FileContext): MacroHoist[] {
  */
 function hoistMacros(ctx: FileContext): void {
 	const text = ctx.file.text;
-	for (const h of hoistsIn(ctx)) {
+	for (const h of ctx.hoists) {
 		// Just before the first definition rewritten at or after `to` (the #ifdef VIMAGE_GLOBALS
 		// line there goes, and the layout may join its deletion with others).
 		const next = ctx.edits.filter((e) => e.start >= h.to && e.end > e.start).sort((a, b) => a.start - b.start)[0];
-		const at = next && lineStartOfOffset(text, next.start) === next.start ? next.start : lineStartOfOffset(text, h.to);
+		const at = next && lineStartOf(text, next.start) === next.start ? next.start : lineStartOf(text, h.to);
 		const lines = h.macros.map((m) => text.slice(m.lines.start, m.lines.end).replace(/\r?\n$/, ''));
 		insert(ctx, at, [...lines, ''], true);
 		for (const m of h.macros) ctx.deletions.push(wholeLines(m.span.start, m.span.end));
@@ -579,7 +571,7 @@ function includePosition(ctx: FileContext, path: string, deletedHeaders: Readonl
 		!deletedHeaders.has(resolveInclude(ctx.index.files, file.path, i.path, i.system) ?? ''));
 	const group = top.filter((i) => dir !== '' && i.path.startsWith(dir) && !i.path.slice(dir.length).includes('/'));
 	const before = group.find((i) => i.path > path);
-	if (before) return lineStartOfOffset(file.text, before.span.start);
+	if (before) return lineStartOf(file.text, before.span.start);
 	const last = group[group.length - 1] ?? top[top.length - 1];
 	return last ? lineEndOf(file.text, last.span.end) : afterIncludes(ctx);
 }
@@ -618,7 +610,7 @@ function includes(ctx: FileContext, plan: MigrationPlan): void {
 	const before = net.find((i) => i.path > FRAMEWORK_HEADER);
 	let at: number;
 	if (after.length) at = lineEndOf(file.text, after[after.length - 1].span.end);
-	else if (before) at = lineStartOfOffset(file.text, before.span.start);
+	else if (before) at = lineStartOf(file.text, before.span.start);
 	else {
 		// No net/ group yet: a new one after the sys/ group (or the last include).
 		const sys = top.filter((i) => i.system && i.path.startsWith('sys/'));
@@ -632,10 +624,6 @@ function includes(ctx: FileContext, plan: MigrationPlan): void {
 	insert(ctx, at, [`#include <${FRAMEWORK_HEADER}>`], true);
 	ctx.report('note', 'vnet-define/include-added', at,
 		`#include <${FRAMEWORK_HEADER}> added: the file now uses VNET_*${droppedContainerHeader ? ' and its container header is gone' : ''}`);
-}
-
-function lineStartOfOffset(text: string, offset: number): number {
-	return text.lastIndexOf('\n', offset - 1) + 1;
 }
 
 /** Accessor lines, each run of names sharing the conditions of their definitions wrapped in them. */

@@ -171,6 +171,11 @@ export function verifyIndexes(
 	const defs = newIndex.parts.flatMap((p) => p.vnetDefinitions);
 	const definitions = defs.filter((d) => d.macro === 'VNET_DEFINE');
 
+	// The container tag of each old member and INIT_VNET macro name.
+	const containerOf = new Map<string, string>([
+		...oldIndex.members.map((m) => [m.name, m.containerTag] as [string, string]),
+		...oldIndex.modules.filter((m) => m.initMacro).map((m) => [m.initMacro!, m.containerTag] as [string, string]),
+	]);
 	// A module whose container struct is still there was not migrated (the migration reports why):
 	// one finding for it, not one per member.
 	const unmigrated = new Map<string, { file: string; line: number }>();
@@ -225,8 +230,7 @@ export function verifyIndexes(
 		for (const [name, count] of Object.entries(part.accessorUses)) {
 			accessorUses += count;
 			const variable = name.slice(2);
-			const member = oldIndex.members.find((m) => m.name === variable);
-			if (member && unmigrated.has(member.containerTag)) continue;
+			if (unmigrated.has(containerOf.get(variable) ?? '')) continue;
 			const defined = seenParts.some((p) => p.accessorMacros.some((a) => a.name === name && a.via === 'VNET' && a.member === variable));
 			const declared = seenParts.some((p) => p.vnetDefinitions.some((d) => d.name === variable));
 			if (defined && declared) continue;
@@ -245,7 +249,7 @@ export function verifyIndexes(
 				message: known ? `${what} remains, as the migration reported: finish it by hand (${code})` : `${what} remains (${code})` });
 		};
 		// What belongs to a module left unmigrated was counted with it above.
-		const ofUnmigrated = (name: string) => unmigrated.has(oldIndex.members.find((m) => m.name === name)?.containerTag ?? '');
+		const ofUnmigrated = (name: string) => unmigrated.has(containerOf.get(name) ?? '');
 		for (const r of p.structRefs) if (oldIndex.modules.some((m) => m.containerTag === r.name) && !unmigrated.has(r.name)) old('container type', r.span.line, `a use of struct ${r.name}`);
 		for (const cp of p.containerPointers) old('container pointer', cp.statements[0].line, `pointer ${cp.pointer} to another vnet's struct ${cp.tag}`);
 		for (const s of p.sysctls) if (!unmigrated.has(s.container)) old('sysctl', s.span.line, s.macro);
@@ -253,7 +257,7 @@ export function verifyIndexes(
 		for (const t of p.symmaps) old('symmap', t.span.line, `symbol map ${t.name}`);
 		for (const c of p.ctasserts) if (![...unmigrated.keys()].some((t) => c.args.some((a) => a.includes(t)))) old('size guard', c.span.line, 'VIMAGE_CTASSERT');
 		for (const m of p.initMacros) if (!unmigrated.has(m.containerTag ?? '')) old('init macro', m.span.line, `#define ${m.name}`);
-		for (const u of p.initVnetUses) if (!unmigrated.has(oldIndex.modules.find((m) => m.initMacro === u.name)?.containerTag ?? '')) old('INIT_VNET', u.span.line, `${u.name}`);
+		for (const u of p.initVnetUses) if (!unmigrated.has(containerOf.get(u.name) ?? '')) old('INIT_VNET', u.span.line, `${u.name}`);
 		for (const mi of p.modinfos) {
 			for (const f of ['vmi_size', 'vmi_symmap']) if (mi.fields[f]) old('modinfo', mi.fields[f].span.line, `.${f} in ${mi.name}`);
 		}
