@@ -586,6 +586,9 @@ function laterArmDeclarations(file: ParsedFile): boolean {
 function scanTree(file: ParsedFile, idx: FileIndex, spans: Spans): void {
 	const variants = file.variants;
 	const primary = variants.get(variants.count > 1 ? 1 : 0);
+	// Statements in later #if arms are read from a variant that keeps every arm: the masked
+	// primary does; an "arm 0" primary (no masks) does not, so the original is parsed too.
+	if (primary.name !== 'masked') variants.get(0);
 	// The primary variant first; the others only when it has errors somewhere, or when a later
 	// #else/#elif arm at file scope holds declarations the primary (first arms only) blanks.
 	const trees = primary.tree.rootNode.hasError || laterArmDeclarations(file)
@@ -825,7 +828,7 @@ function scanFunction(file: ParsedFile, idx: FileIndex, spans: Spans, fn: Syntax
 	}
 	const toks = file.lexed.tokens;
 	const accessors = new Set<string>();
-	for (let k = tokenIndexAt(toks, body.startIndex); k < toks.length && toks[k].end <= body.endIndex; k++) {
+	for (let k = tokenIndexAt(toks, body.startIndex), end = body.endIndex; k < toks.length && toks[k].end <= end; k++) {
 		if (toks[k].kind === 'ident' && toks[k].text.startsWith('V_')) accessors.add(toks[k].text);
 	}
 	const modCases = body.descendantsOfType('case_statement').filter((c) => {
@@ -835,14 +838,15 @@ function scanFunction(file: ParsedFile, idx: FileIndex, spans: Spans, fn: Syntax
 	idx.functions.push({ name, span: spans.node(fn), calls, callOffsets, accessors: [...accessors].sort(), modEvents: modCases.length > 0 });
 	if (accessors.size === 0) return;
 
-	// Statements in other #if arms are visible only in other parse variants: take them all.
+	// Statements in other #if arms are visible only in other parse variants: take them all,
+	// each from the first variant that has it, after this one.
 	const byStatement = new Map<number, Assignment>();
+	for (const a of assignmentsIn(file, spans, body, body)) byStatement.set(a.statement.start, a);
 	for (const v of file.variants.parsed()) {
 		const otherBody = functionIn(v, fn.startIndex)?.childForFieldName('body');
-		if (!otherBody || insideError(otherBody)) continue;
-		for (const a of assignmentsIn(file, spans, otherBody, otherBody)) if (!byStatement.has(a.statement.start)) byStatement.set(a.statement.start, a);
+		if (!otherBody || otherBody === body || otherBody.tree === body.tree || insideError(otherBody)) continue;
+		for (const a of assignmentsIn(file, spans, otherBody, otherBody, byStatement)) byStatement.set(a.statement.start, a);
 	}
-	for (const a of assignmentsIn(file, spans, body, body)) byStatement.set(a.statement.start, a);
 	const all = [...byStatement.values()].sort((a, b) => a.statement.start - b.statement.start).map((a, k) => ({ ...a, order: k }));
 	const inCases = new Set<number>();
 	for (const c of modCases) {
@@ -855,19 +859,63 @@ function scanFunction(file: ParsedFile, idx: FileIndex, spans: Spans, fn: Syntax
 	if (rest.length) idx.constructorBodies.push({ function: name, kind: 'named', span: spans.node(fn), assignments: rest });
 }
 
+const ASSIGNMENT_OPERATORS = new Set(['=', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '<<=', '>>=']);
+
+/** The token index after any `.f` and `[...]` suffixes starting at `k`. */
+function afterFieldsAndIndexes(toks: Token[], k: number): number {
+	for (;;) {
+		if (toks[k]?.text === '.' && toks[k + 1]?.kind === 'ident') k += 2;
+		else if (toks[k]?.text === '[') {
+			let depth = 0;
+			for (; k < toks.length; k++) {
+				if (toks[k].text === '[') depth++;
+				else if (toks[k].text === ']' && --depth === 0) break;
+			}
+			k++;
+		} else return k;
+	}
+}
+
+/**
+ * The assignment expressions in `scope` whose left side starts with a `V_`
+ * token, in document order: found from the file's `V_` tokens (a variant's
+ * text differs from the file's only by blanks and masks of equal length)
+ * climbing through `.f` and `[i]`, rather than by visiting every node.
+ */
+function assignmentsToVnames(toks: Token[], scope: SyntaxNode): SyntaxNode[] {
+	const out: SyntaxNode[] = [];
+	const seen = new Set<number>();
+	for (let k = tokenIndexAt(toks, scope.startIndex), end = scope.endIndex; k < toks.length && toks[k].start < end; k++) {
+		const t = toks[k];
+		if (t.kind !== 'ident' || t.text.charCodeAt(0) !== 86 /* V */ || t.text.charCodeAt(1) !== 95 /* _ */) continue;
+		// Most `V_` tokens are reads: only one followed by `.f`/`[i]` and an assignment operator asks the tree.
+		if (!ASSIGNMENT_OPERATORS.has(toks[afterFieldsAndIndexes(toks, k + 1)]?.text)) continue;
+		let n: SyntaxNode = scope.descendantForIndex(t.start, t.end);
+		if (n.type !== 'identifier' || n.startIndex !== t.start) continue;
+		for (let p = n.parent; p; p = n.parent) {
+			if ((p.type === 'field_expression' || p.type === 'subscript_expression') && p.startIndex === n.startIndex) n = p;
+			else break;
+		}
+		const a = n.parent;
+		if (!a || a.type !== 'assignment_expression' || a.startIndex !== n.startIndex || seen.has(a.startIndex)) continue;
+		const left = a.childForFieldName('left');
+		if (!left || left.endIndex !== n.endIndex) continue;
+		seen.add(a.startIndex);
+		out.push(a);
+	}
+	return out;
+}
+
 /** Assignments to `V_x`, `V_x.f`, `V_x[i]` within `scope`; conditionality measured against `top`. */
-function assignmentsIn(file: ParsedFile, spans: Spans, scope: SyntaxNode, top: SyntaxNode): Assignment[] {
+function assignmentsIn(file: ParsedFile, spans: Spans, scope: SyntaxNode, top: SyntaxNode,
+	known?: ReadonlyMap<number, Assignment>): Assignment[] {
 	const out: Assignment[] = [];
 	const toks = file.lexed.tokens;
 	const scopeConditions = conditionsAt(file.text, file.lexed, scope.startIndex);
 	let order = 0;
-	for (const a of scope.descendantsOfType('assignment_expression')) {
-		// The target is the left side's first token (through `.f` and `[i]`), a `V_` name: a
-		// variant's text differs from the file's only by blanks and `_` (masks, other arms), so a
-		// target there starts with the file's `V` here.
-		if (file.text.charCodeAt(a.startIndex) !== 86 /* V */) continue;
+	for (const a of assignmentsToVnames(toks, scope)) {
 		const stmt = a.parent;
-		if (!stmt || stmt.type !== 'expression_statement' || insideError(stmt, scope)) continue;
+		if (!stmt || stmt.type !== 'expression_statement' || known?.has(stmt.startIndex) || insideError(stmt, scope)) continue;
 		const left = a.childForFieldName('left');
 		const right = a.childForFieldName('right');
 		if (!left || !right) continue;
@@ -892,7 +940,7 @@ function assignmentsIn(file: ParsedFile, spans: Spans, scope: SyntaxNode, top: S
 		const variable = target.text.slice(2);
 		const verdict = classifyConstant(right);
 		let usesBefore = 0;
-		for (let k = tokenIndexAt(toks, top.startIndex); k < toks.length && toks[k].start < stmt.startIndex; k++) {
+		for (let k = tokenIndexAt(toks, top.startIndex), end = stmt.startIndex; k < toks.length && toks[k].start < end; k++) {
 			if (toks[k].text === target.text) usesBefore++;
 		}
 		const operatorNode = a.childForFieldName('operator') ?? a.child(1);

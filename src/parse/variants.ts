@@ -155,7 +155,8 @@ const MAX_ARM_VARIANTS = 6;
  * then one per conditional arm index.
  */
 export class ParseVariants {
-	private readonly built: Variant[] = [];
+	/** Parsed variants by plan index (sparse: asking for one parses only that one). */
+	private readonly built: Array<Variant | undefined> = [];
 	private readonly plan: Array<() => Variant | undefined>;
 
 	constructor(readonly text: string, lexed: Lexed) {
@@ -184,19 +185,21 @@ export class ParseVariants {
 		return this.plan.length;
 	}
 
-	/** The k-th variant, parsed on first request. */
+	/** The k-th variant, parsed on first request (alone: the ones before it are not parsed for it). */
 	get(k: number): Variant {
-		while (this.built.length <= k) {
-			const v = this.plan[this.built.length]();
+		let v = this.built[k];
+		if (!v) {
+			if (k < 0 || k >= this.plan.length) throw new Error('variant plan exhausted');
+			v = this.plan[k]();
 			if (!v) throw new Error('variant plan exhausted');
-			this.built.push(v);
+			this.built[k] = v;
 		}
-		return this.built[k];
+		return v;
 	}
 
-	/** Variants parsed so far (no new parsing). */
+	/** Variants parsed so far, in plan order (no new parsing). */
 	parsed(): readonly Variant[] {
-		return this.built;
+		return this.built.filter((v): v is Variant => v !== undefined);
 	}
 
 	/**
@@ -215,7 +218,7 @@ export class ParseVariants {
 	/** Runs `f` over every variant (parsing all of them). */
 	all(): Variant[] {
 		for (let k = 0; k < this.plan.length; k++) this.get(k);
-		return this.built;
+		return this.built as Variant[];
 	}
 }
 
