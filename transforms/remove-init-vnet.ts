@@ -302,6 +302,11 @@ function declarationNames(decl: SyntaxNode, out: Set<string>): void {
 
 function inScope(file: ParsedFile, variant: Variant, accepted: Accepted, name: string, before: number): boolean {
 	const names = new Set<string>();
+	// The usual case, a parameter of the function (`ifp`, `so`, `td`), needs no walk through its body.
+	const innermost = accepted.functions[0];
+	if (innermost) collectParameterNames(innermost, names);
+	if (names.has(name)) return true;
+	names.clear();
 	for (const fn of accepted.functions) {
 		if (!collectFunctionNames(fn, before, names)) return true;
 	}
@@ -327,8 +332,8 @@ const PARAMETER_MACROS: Record<string, string[]> = {
 	SYSCTL_HANDLER_ARGS: ['oidp', 'arg1', 'arg2', 'req'],
 };
 
-/** Collects the names a function declares before `before`; false when they cannot be known. */
-function collectFunctionNames(fn: SyntaxNode, before: number, out: Set<string>): boolean {
+/** Collects the names of a function's parameters; false when they cannot be known. */
+function collectParameterNames(fn: SyntaxNode, out: Set<string>): boolean {
 	let known = true;
 	const declarator = fn.childForFieldName('declarator');
 	if (declarator) {
@@ -345,6 +350,12 @@ function collectFunctionNames(fn: SyntaxNode, before: number, out: Set<string>):
 	for (const child of fn.namedChildren) {
 		if (child.type === 'declaration') declarationNames(child, out); // K&R parameter declarations
 	}
+	return known;
+}
+
+/** Collects the names a function declares before `before`; false when they cannot be known. */
+function collectFunctionNames(fn: SyntaxNode, before: number, out: Set<string>): boolean {
+	const known = collectParameterNames(fn, out);
 	const body = fn.childForFieldName('body');
 	if (!body) return known;
 	for (const decl of body.descendantsOfType('declaration')) {
