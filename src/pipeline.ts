@@ -179,7 +179,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
 	const jobs = Math.max(1, options.jobs ?? 1);
 	const timeout = options.timeout ?? 0;
 	const runner: Runner = jobs > 1 || timeout > 0 ? new PooledRunner(jobs, timeout) : new InProcessRunner();
-	const window = jobs * 4;
+	const window = reorderWindow(jobs);
 	const timedOutFiles = new Set<string>();
 	try {
 		// Phase 1: the index. A shard takes the whole tree's index as given (`scan --merge`).
@@ -341,12 +341,12 @@ export async function scanTree(options: ScanTreeOptions): Promise<{ index: Corpu
 	const jobs = Math.max(1, options.jobs ?? 1);
 	const runner: Runner = jobs > 1 ? new PooledRunner(jobs, 0) : new InProcessRunner();
 	try {
-		const parts = await indexParts(sources, runner, jobs * 4, new Set(), options.onProgress);
+		const parts = await indexParts(sources, runner, reorderWindow(jobs), new Set(), options.onProgress);
 		if (options.shard) {
 			const index = mergeIndex(parts, { constructors: options.constructors });
 			return { index: { ...index, shard: options.shard }, problems: found.problems };
 		}
-		return { index: await finishWith(parts, sources, runner, jobs * 4, { constructors: options.constructors }), problems: found.problems };
+		return { index: await finishWith(parts, sources, runner, reorderWindow(jobs), { constructors: options.constructors }), problems: found.problems };
 	} finally {
 		await runner.close();
 	}
@@ -364,7 +364,7 @@ export async function mergeShards(shards: CorpusIndex[], options: { cwd?: string
 	const jobs = Math.max(1, options.jobs ?? 1);
 	const runner: Runner = jobs > 1 ? new PooledRunner(jobs, 0) : new InProcessRunner();
 	try {
-		return await finishWith(parts, sources, runner, jobs * 4, { constructors: options.constructors });
+		return await finishWith(parts, sources, runner, reorderWindow(jobs), { constructors: options.constructors });
 	} finally {
 		await runner.close();
 	}
@@ -410,6 +410,15 @@ class InProcessRunner implements Runner {
 		return thenYield(migrateTask(f, this.context!.index, this.context!.settings));
 	}
 	async close() {}
+}
+
+/**
+ * Files in flight or done but waiting for their turn in the output: enough
+ * that a big file holding the head of the order does not leave the other
+ * workers without work, few enough that memory stays bounded.
+ */
+function reorderWindow(jobs: number): number {
+	return Math.max(8, jobs * 16);
 }
 
 class PooledRunner implements Runner {

@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mapOrdered } from '../src/batch/ordered';
 import { bytesHaveAnyToken, INDEX_TOKENS } from '../src/index/scan';
 import { shardOf } from '../src/pipeline';
+import { TaskTimeoutError, WorkerPool } from '../src/batch/pool';
 import { spawnSync } from 'child_process';
 import { removeTree, ROOT, CLI } from './helpers/run';
 
@@ -121,6 +122,25 @@ describe('shards', () => {
 });
 
 describe('--timeout', () => {
+	it('a worker that hangs fails only the task it runs: the one it was holding next runs on its replacement', async () => {
+		// One worker holds two tasks at a time; the first never finishes (test hook, read in the worker).
+		process.env.VIMAGE_MIGRATE_TEST_STALL = 'hangs-here';
+		const pool = new WorkerPool(1, 1000);
+		try {
+			const file = (name: string) => ({ phase: 'index', file: { path: name, content: Buffer.from('void\nf(void)\n{\n\tINIT_VNET_INET(curvnet);\n}\n', 'latin1') } });
+			const results = await Promise.allSettled([pool.run(file('hangs-here.c')), pool.run(file('next.c')), pool.run(file('last.c'))]);
+			expect(results[0].status).toBe('rejected');
+			expect((results[0] as PromiseRejectedResult).reason).toBeInstanceOf(TaskTimeoutError);
+			for (const r of results.slice(1)) {
+				expect(r.status).toBe('fulfilled');
+				expect((r as PromiseFulfilledResult<{ part?: { file: string } }>).value.part?.file).toMatch(/^(next|last)\.c$/);
+			}
+		} finally {
+			delete process.env.VIMAGE_MIGRATE_TEST_STALL;
+			await pool.close();
+		}
+	});
+
 	it('a file exceeding the limit fails as a timeout naming it; its worker is replaced and the others are migrated', () => {
 		const dir = corpusCopy();
 		const stalledDir = 'corpus/modules/if_tun2';

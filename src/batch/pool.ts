@@ -16,12 +16,21 @@ interface Pending {
 	message: unknown;
 	resolve(value: unknown): void;
 	reject(error: Error): void;
+	timer?: NodeJS.Timeout;
 }
 
 interface Slot {
 	worker: Worker;
-	busy?: Pending & { timer?: NodeJS.Timeout };
+	/** Tasks sent to this worker, oldest (the one running) first; it runs them one at a time, in order. */
+	sent: Pending[];
 }
+
+/**
+ * Tasks a worker holds at once: the one it runs and the next, so it never
+ * waits for the main thread between two files (a round trip per file left
+ * each worker idle a fifth of the time).
+ */
+const TASKS_PER_WORKER = 2;
 
 /** The compiled worker script (tests run the TypeScript sources, so they use the build). */
 export function workerScript(): string {
@@ -41,7 +50,7 @@ export class WorkerPool {
 		/** Milliseconds a task may run before its worker is terminated and replaced; 0: no limit. */
 		private readonly timeoutMs = 0,
 	) {
-		for (let i = 0; i < size; i++) this.slots.push({ worker: this.spawn() });
+		for (let i = 0; i < size; i++) this.slots.push({ worker: this.spawn(), sent: [] });
 	}
 
 	private spawn(): Worker {
@@ -69,39 +78,53 @@ export class WorkerPool {
 		});
 	}
 
+	/** The time limit runs from when a task is the oldest its worker holds, i.e. when it starts. */
+	private startClock(slot: Slot): void {
+		const head = slot.sent[0];
+		if (!head || head.timer || this.timeoutMs <= 0) return;
+		const worker = slot.worker;
+		head.timer = setTimeout(() => this.replace(worker, new TaskTimeoutError(`exceeded the time limit of ${this.timeoutMs / 1000} s`)), this.timeoutMs);
+	}
+
 	private pump(): void {
-		for (const slot of this.slots) {
-			if (slot.busy) continue;
-			const next = this.queue.shift();
-			if (!next) return;
-			slot.busy = next;
-			slot.worker.ref();
-			if (this.timeoutMs > 0) {
-				slot.busy.timer = setTimeout(() => this.replace(slot.worker, new TaskTimeoutError(`exceeded the time limit of ${this.timeoutMs / 1000} s`)), this.timeoutMs);
+		// Fill every worker's first place before any second one.
+		for (let depth = 1; depth <= TASKS_PER_WORKER; depth++) {
+			for (const slot of this.slots) {
+				if (slot.sent.length >= depth) continue;
+				const next = this.queue.shift();
+				if (!next) return;
+				slot.sent.push(next);
+				slot.worker.ref();
+				slot.worker.postMessage({ type: 'task', task: next.message });
+				this.startClock(slot);
 			}
-			slot.worker.postMessage({ type: 'task', task: next.message });
 		}
 	}
 
 	private settle(worker: Worker, reply: { ok: boolean; value?: unknown; error?: string }): void {
 		const slot = this.slots.find((s) => s.worker === worker);
-		const job = slot?.busy;
+		const job = slot?.sent.shift();
 		if (!slot || !job) return;
 		clearTimeout(job.timer);
-		slot.busy = undefined;
-		worker.unref();
+		if (slot.sent.length === 0) worker.unref();
+		this.startClock(slot);
 		if (reply.ok) job.resolve(reply.value);
 		else job.reject(new Error(reply.error));
 		this.pump();
 	}
 
-	/** Terminates a worker (hung or crashed), fails its task, and starts a fresh one in its place. */
+	/**
+	 * Terminates a worker (hung or crashed), fails the task it was running,
+	 * puts the ones it had not started back at the head of the queue, and
+	 * starts a fresh worker in its place.
+	 */
 	private replace(worker: Worker, error: Error): void {
 		const slot = this.slots.find((s) => s.worker === worker);
 		if (!slot || this.closed) return;
-		const job = slot.busy;
-		clearTimeout(job?.timer);
-		slot.busy = undefined;
+		const [job, ...waiting] = slot.sent;
+		for (const p of slot.sent) clearTimeout(p.timer);
+		slot.sent = [];
+		this.queue.unshift(...waiting.map((p) => ({ ...p, timer: undefined })));
 		worker.removeAllListeners('exit');
 		void worker.terminate();
 		slot.worker = this.spawn();

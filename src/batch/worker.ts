@@ -1,8 +1,7 @@
 /*
  * A pool worker: runs one per-file task at a time for the phase its
- * context names. Each task is its own message, so the event loop turns
- * between files and the native binding frees the trees of the last one
- * (spec §5).
+ * context names, turning the event loop between files so that the native
+ * binding frees the trees of the last one (spec §5).
  */
 import { deserialize } from 'v8';
 import { parentPort } from 'worker_threads';
@@ -38,6 +37,24 @@ async function run(task: WorkerTask): Promise<unknown> {
 	}
 }
 
+/** Tasks arrive ahead of time (see TASKS_PER_WORKER); they run one at a time, in order. */
+const waiting: WorkerTask[] = [];
+let running = false;
+
+async function drain(): Promise<void> {
+	running = true;
+	for (let task = waiting.shift(); task; task = waiting.shift()) {
+		try {
+			parentPort!.postMessage({ ok: true, value: await run(task) });
+		} catch (e) {
+			parentPort!.postMessage({ ok: false, error: (e as Error).stack ?? (e as Error).message });
+		}
+		// Let the event loop turn between files, so the binding frees the last one's trees.
+		await new Promise((resolve) => setImmediate(resolve));
+	}
+	running = false;
+}
+
 parentPort?.on('message', (message: { type: 'context'; context: WorkerContext } | { type: 'task'; task: WorkerTask }) => {
 	if (message.type === 'context') {
 		const c = message.context;
@@ -46,8 +63,6 @@ parentPort?.on('message', (message: { type: 'context'; context: WorkerContext } 
 		settings = c.settings;
 		return;
 	}
-	run(message.task).then(
-		(value) => parentPort!.postMessage({ ok: true, value }),
-		(e: Error) => parentPort!.postMessage({ ok: false, error: e.stack ?? e.message }),
-	);
+	waiting.push(message.task);
+	if (!running) void drain();
 });
