@@ -17,7 +17,7 @@ import type { Edit } from './edit/edit';
 import { describeFsError, discover } from './fs/discover';
 import { fileChangedSince, isReadOnly, writeAtomically } from './fs/write';
 import type { CorpusIndex } from './index/corpus-index';
-import { emptyIndex, mergeIndex, withPlainUses } from './index/corpus-index';
+import { emptyIndex, mergeIndex, migrationView, withPlainUses } from './index/corpus-index';
 import { finishIndex, scanSources, ScanOptions } from './index/scan';
 import type { FileIndex, Span } from './index/types';
 import { verifyIndexes, VerifyResult } from './verify/verify';
@@ -210,10 +210,12 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
 		const settings: MigrateSettings = { transforms: transforms.map((t) => t.name), explain: options.explain ?? false, withDiff: options.diffs ?? true, cwd, returnBytes: mode === 'write' };
 		runner.setMigration(index, settings);
 		// A file named on the command line is rooted at its directory, so a link there leaving it is caught too.
+		// Resolved once (a file's own real path is resolved when it is written).
 		const roots = await Promise.all((options.paths ?? []).map(async (p) => {
 			const abs = path.resolve(cwd, p);
 			const st = await fs.lstat(abs).catch(() => undefined);
-			return st?.isDirectory() ? abs : path.dirname(abs);
+			const root = st?.isDirectory() ? abs : path.dirname(abs);
+			return fs.realpath(root).catch(() => root);
 		}));
 		const results: FileResult[] = [];
 		const keepAll = !options.onResult || options.verify;
@@ -451,7 +453,7 @@ class PooledRunner implements Runner {
 	setMigration(index: CorpusIndex, settings: MigrateSettings) {
 		// Serialized once (the structured-clone format keeps shared objects shared, which transforms
 		// compare by identity; JSON would not); each worker deserializes it once.
-		const context: WorkerContext = { index: serialize(index), settings };
+		const context: WorkerContext = { index: serialize(migrationView(index)), settings };
 		this.pool.setContext(context);
 	}
 	migrate(f: FileTask) {
@@ -473,16 +475,14 @@ async function writeResult(result: FileResult, absPath: string, bytes: Buffer, r
 }
 
 /**
- * A symlink whose target lies outside every root given is never written
- * through: the run was asked to change these trees, not what they point to.
+ * A symlink whose target lies outside every root given (by their real
+ * paths) is never written through: the run was asked to change these
+ * trees, not what they point to.
  */
-async function outsideRoots(absPath: string, roots: string[]): Promise<string | undefined> {
+async function outsideRoots(absPath: string, realRoots: string[]): Promise<string | undefined> {
 	const real = await fs.realpath(absPath).catch(() => absPath);
-	const inside = await Promise.all(roots.map(async (r) => {
-		const root = await fs.realpath(r).catch(() => r);
-		return real === root || real.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
-	}));
-	return inside.some(Boolean) ? undefined : `a symlink to ${real}, outside the trees given: not written through`;
+	const inside = realRoots.some((root) => real === root || real.startsWith(root.endsWith(path.sep) ? root : root + path.sep));
+	return inside ? undefined : `a symlink to ${real}, outside the trees given: not written through`;
 }
 
 /** Deletes a file the migration emptied; returns why not when it could not. */
