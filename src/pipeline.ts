@@ -18,6 +18,7 @@ import { describeFsError, discover } from './fs/discover';
 import { fileChangedSince, isReadOnly, writeAtomically } from './fs/write';
 import type { CorpusIndex } from './index/corpus-index';
 import { emptyIndex, mergeIndex, migrationView, withPlainUses } from './index/corpus-index';
+import { InternTable, internStrings } from './index/intern';
 import { finishIndex, scanSources, ScanOptions } from './index/scan';
 import type { FileIndex, Span } from './index/types';
 import { verifyIndexes, VerifyResult } from './verify/verify';
@@ -296,12 +297,13 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
 /** Phase 1: every file's part of the index, in parallel when the runner is a pool. */
 async function indexParts(sources: FileTask[], runner: Runner, window: number, timedOutFiles: Set<string>, onProgress?: (p: Progress) => void): Promise<FileIndex[]> {
 	const parts: FileIndex[] = [];
+	const strings: InternTable = new Map();
 	let bytes = 0;
 	await mapOrdered(sources, window, (s) => runner.index(s), (r, k) => {
 		if (r === TIMED_OUT) timedOutFiles.add(sources[k].path);
 		else {
 			bytes += r.size;
-			if (r.part) parts.push(r.part);
+			if (r.part) parts.push(internStrings(r.part, strings));
 		}
 		onProgress?.({ phase: 'index', done: k + 1, total: sources.length, bytes });
 	});

@@ -228,3 +228,32 @@ describe('member types', () => {
 		expect(complex[0]).toContain('_hook');
 	});
 });
+
+describe('interning the index strings', () => {
+	it('changes no value and keeps shared objects shared (members point into the parts)', async () => {
+		const { internStrings } = await import('../src/index/intern');
+		const fresh = await scanSources(await sources());
+		const before = JSON.stringify(fresh);
+		const m = fresh.members.find((x) => x.definitions.length > 0)!;
+		const part = fresh.parts.find((p) => p.file === m.definitions[0].span.file)!;
+		const shared = part.globals.indexOf(m.definitions[0]);
+		expect(shared).toBeGreaterThanOrEqual(0);
+		expect(internStrings(fresh)).toBe(fresh);
+		expect(JSON.stringify(fresh)).toBe(before);
+		expect(part.globals[shared]).toBe(m.definitions[0]);
+	});
+
+	it('walks cycles and shared arrays once, replacing strings in arrays and objects', async () => {
+		const { internStrings } = await import('../src/index/intern');
+		const long = 'x'.repeat(40);
+		const shared = [long.slice(1), 'short'];
+		const o: Record<string, unknown> = { a: shared, b: shared, s: `${long}!`.slice(0, 40) };
+		o.self = o;
+		const table = new Map<string, string>();
+		internStrings(o, table);
+		expect(o.a).toBe(o.b);
+		expect(o.self).toBe(o);
+		expect(o.s).toBe(long);
+		expect([...table.keys()].sort()).toEqual([long.slice(1), long, 'short'].sort());
+	});
+});

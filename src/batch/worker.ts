@@ -6,6 +6,7 @@
 import { deserialize } from 'v8';
 import { parentPort } from 'worker_threads';
 import type { CorpusIndex, FileIndex } from '../index/types';
+import { internStrings } from '../index/intern';
 import { FileTask, indexTask, migrateTask, MigrateSettings, usesTask } from './tasks';
 
 export interface WorkerContext {
@@ -59,7 +60,8 @@ parentPort?.on('message', (message: { type: 'context'; context: WorkerContext } 
 	if (message.type === 'context') {
 		const c = message.context;
 		names = new Set(c.names ?? []);
-		index = c.index ? (deserialize(c.index) as CorpusIndex) : undefined;
+		// Interned: each worker holds a whole copy of the index, whose strings repeat (paths in every span).
+		index = c.index ? internStrings(deserialize(c.index) as CorpusIndex) : undefined;
 		settings = c.settings;
 		return;
 	}

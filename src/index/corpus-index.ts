@@ -319,14 +319,9 @@ export function withPlainUses(index: CorpusIndex, uses: Array<{ member: string; 
  * What the migration phase's workers need of an index (each holds its own
  * copy, so its size counts once per worker): parts without their constructor
  * bodies (the merge has put the constructors' assignments on the members;
- * only merging and verify, in the main thread, read them again), and
- * top-level items only where a container is declared (the plan's check of
- * whether a container header is left empty). The members and modules, which
- * share objects with the parts, stay shared.
+ * only merging and verify, in the main thread, read them again). The members
+ * and modules, which share objects with the parts, stay shared.
  */
 export function migrationView(index: CorpusIndex): CorpusIndex {
-	return {
-		...index,
-		parts: index.parts.map((p) => ({ ...p, constructorBodies: [], items: p.containers.length > 0 ? p.items : [] })),
-	};
+	return { ...index, parts: index.parts.map((p) => ({ ...p, constructorBodies: [] })) };
 }

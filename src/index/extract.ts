@@ -641,6 +641,9 @@ function scanTree(file: ParsedFile, idx: FileIndex, spans: Spans): void {
 		else if (item.type === 'function_definition') scanFunction(file, idx, spans, item);
 	}
 	for (const c of containerCandidates) idx.containers.push(containerFrom(file, idx, spans, c.node, c.errors));
+	// Items matter only where a container is declared (is its header left empty?); elsewhere they would
+	// be most of a large tree's index.
+	if (idx.containers.length === 0) idx.items = [];
 	// A `struct vnet_x {` that no variant could read at all (e.g. its closing brace is missing).
 	const toks = file.lexed.tokens;
 	for (let k = 0; k + 2 < toks.length; k++) {

@@ -328,7 +328,8 @@ export interface FileIndex {
 	/**
 	 * What the file holds at file scope besides includes, include guards,
 	 * conditional directives and comments: declarations, definitions,
-	 * macro definitions. Lets the plan tell when a header is left empty.
+	 * macro definitions. Lets the plan tell when a container header is left
+	 * empty; recorded only in files that declare a container struct.
 	 */
 	items: Array<{ kind: string; name?: string; span: Span }>;
 	/** Struct and union definitions, typedefs and constant macros: what sizes are computed from. */
