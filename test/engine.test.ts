@@ -59,6 +59,19 @@ describe('parse variants', () => {
 		expect(v.get(2).tree.rootNode.hasError).toBe(false);
 		expect(v.get(3).tree.rootNode.hasError).toBe(false);
 	});
+	it('blank the attribute macros of <sys/cdefs.h> in the masked variant, and only them', () => {
+		const src = 'static void\nf_init(void *dummy __unused)\n{\n\tx = 1;\n}\nstatic int tbl[4] __aligned(CACHE_LINE_SIZE);\n' +
+			'void g(const char *fmt, ...) __printflike(1, 2);\nint __unusedname;\nint h(int __unused_arg);\n';
+		const v = new ParseVariants(src, lex(src));
+		expect(v.get(0).tree.rootNode.hasError).toBe(true);
+		const masked = v.get(1);
+		expect(masked.name).toBe('masked');
+		expect(masked.text).toBe(src.replace('__unused)', '        )').replace('__aligned(CACHE_LINE_SIZE)', ' '.repeat(26)).replace('__printflike(1, 2)', ' '.repeat(18)));
+		expect(masked.tree.rootNode.hasError).toBe(false);
+		// The one-parameter-list reading of the function: `dummy` is its parameter.
+		const fn = masked.tree.rootNode.namedChildren.find((n) => n.type === 'function_definition')!;
+		expect(fn.descendantsOfType('parameter_declaration').map((p) => p.childForFieldName('declarator')?.text)).toEqual(['*dummy']);
+	});
 });
 
 describe('edits', () => {

@@ -4,7 +4,7 @@
  * missing or duplicated VNET_DEFINE, an unresolved V_x, an old construct
  * left behind, a module whose set does not fit the reserve.
  */
-import { readFileSync } from 'fs';
+import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
 import { describe, expect, it } from 'vitest';
 import { scanSources } from '../src/index/scan';
@@ -142,6 +142,41 @@ describe('verify: sizes and module space', () => {
 		expect(r.findings.find((f) => f.code === 'verify/module-space')?.message).toMatch(/module qux does not fit .* needs 8232 bytes, the largest free extent has 8192, 40 bytes short.*qux_big \(8100 bytes/);
 		expect(r.layout.modules[0]).toMatchObject({ status: 'out-of-space', shortfall: 40, setBytes: 8232 });
 		expect(r.ok).toBe(false);
+	});
+
+	it('--write --verify writes nothing when the verdict fails (a module too big for the reserve), and everything when it passes', async () => {
+		const { runCli, tempTree, removeTree, readLatin1 } = await import('./helpers/run');
+		const peek = '\nint\nqux_peek_big(void)\n{\n\n\treturn (V_qux_big[0]);\n}\n';
+		const tree = (bound: number) => ({
+			'mod/Makefile': 'KMOD=\tqux\nSRCS=\tqux.c\n',
+			// The bound in the .c file: a header left without any VIMAGE token is not indexed (see README).
+			'mod/qux.c': `#define\tQUX_BIG\t${bound}\n` + withStat(read('input', 'qux.c')) + peek,
+			'mod/vqux.h': read('input', 'vqux.h')
+				.replace('\tint\t\t_qux_assumed;\n', '\tint\t\t_qux_assumed;\n\tu_char\t\t_qux_big[QUX_BIG];\n') + '#define\tV_qux_big\tVNET_QUX(qux_big)\n',
+		});
+		for (const [bound, fits] of [[8100, false], [16, true]] as const) {
+			const files = tree(bound);
+			const dir = tempTree(files);
+			try {
+				const r = runCli(['--write', '--verify', '--no-progress', 'mod'], dir);
+				const err = r.stderr.toString();
+				const state = Object.fromEntries(Object.entries(files).map(([f, text]) => {
+					const p = path.join(dir, f);
+					return [f, !existsSync(p) ? 'deleted' : readLatin1(p) === text ? 'as before' : 'migrated'];
+				}));
+				if (fits) {
+					expect([r.status, err.match(/verify: (PASS|FAIL)/)?.[1]]).toEqual([0, 'PASS']);
+					expect(state).toEqual({ 'mod/Makefile': 'as before', 'mod/qux.c': 'migrated', 'mod/vqux.h': 'deleted' });
+				} else {
+					expect([r.status, err.match(/verify: (PASS|FAIL)/)?.[1]]).toEqual([1, 'FAIL']);
+					expect(err).toMatch(/module qux does not fit .*qux_big/);
+					expect(err).toMatch(/mod\/qux\.c: note: not written: verify failed \[output\/not-written\]/);
+					expect(state).toEqual({ 'mod/Makefile': 'as before', 'mod/qux.c': 'as before', 'mod/vqux.h': 'as before' });
+				}
+			} finally {
+				removeTree(dir);
+			}
+		}
 	});
 });
 

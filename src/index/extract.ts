@@ -847,7 +847,7 @@ function scanFunction(file: ParsedFile, idx: FileIndex, spans: Spans, fn: Syntax
 	for (const a of assignmentsIn(file, spans, body, body)) byStatement.set(a.statement.start, a);
 	for (const v of file.variants.parsed()) {
 		const otherBody = functionIn(v, fn.startIndex)?.childForFieldName('body');
-		if (!otherBody || otherBody === body || otherBody.tree === body.tree || insideError(otherBody)) continue;
+		if (!otherBody || otherBody.tree === body.tree || insideError(otherBody)) continue;
 		for (const a of assignmentsIn(file, spans, otherBody, otherBody, byStatement)) byStatement.set(a.statement.start, a);
 	}
 	const all = [...byStatement.values()].sort((a, b) => a.statement.start - b.statement.start).map((a, k) => ({ ...a, order: k }));

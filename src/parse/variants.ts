@@ -8,7 +8,9 @@
  * edits such functions, because it expands conditionals and knows macros.
  * We get the same reach by parsing a few variants of the text in which
  *   - type-shaped macro arguments and queue-head type macros are masked with
- *     an identifier of the same length ("masked"), and
+ *     an identifier of the same length, and the attribute macros of
+ *     <sys/cdefs.h> (`void *dummy __unused`, `__aligned(8)`), which the
+ *     grammar takes for a second declarator, are blanked ("masked"), and
  *   - for every conditional, one arm is kept and the other arms and all
  *     conditional directive lines are blanked to spaces ("arm k": arm k of
  *     each conditional, or its last arm when it has fewer).
@@ -88,11 +90,37 @@ function blank(buf: Buffer, start: number, end: number): void {
 	}
 }
 
+/** <sys/cdefs.h> attribute macros that take no arguments: `void *dummy __unused`. */
+const ATTRIBUTE_MACROS = new Set([
+	'__unused', '__used', '__dead2', '__pure', '__pure2', '__packed', '__noinline', '__always_inline',
+	'__malloc_like', '__result_use_check', '__returns_twice', '__weak_symbol',
+]);
+/** <sys/cdefs.h> attribute macros with arguments: `__aligned(CACHE_LINE_SIZE)`, `__printflike(1, 2)`. */
+const ATTRIBUTE_MACROS_WITH_ARGUMENTS = new Set([
+	'__aligned', '__section', '__printflike', '__scanflike', '__format_arg', '__nonnull', '__alloc_size', '__alloc_align',
+]);
+
 /** Masks type-shaped macro arguments and type macros in declarations; returns whether anything changed. */
 export function applyTypeMasks(buf: Buffer, tokens: Token[]): boolean {
 	let changed = false;
-	for (let i = 0; i + 1 < tokens.length; i++) {
+	for (let i = 0; i < tokens.length; i++) {
 		const t = tokens[i];
+		if (t.kind === 'ident' && t.text.startsWith('__')) {
+			const args = tokens[i + 1]?.text === '(';
+			if (ATTRIBUTE_MACROS.has(t.text) && !args) {
+				blank(buf, t.start, t.end);
+				changed = true;
+				continue;
+			}
+			const close = args && ATTRIBUTE_MACROS_WITH_ARGUMENTS.has(t.text) ? matchParen(tokens, i + 1) : -1;
+			if (close !== -1) {
+				blank(buf, t.start, tokens[close].end);
+				changed = true;
+				i = close;
+				continue;
+			}
+		}
+		if (i + 1 >= tokens.length) break;
 		if (t.kind !== 'ident' || tokens[i + 1].text !== '(' || NOT_MACROS.has(t.text)) continue;
 		const close = matchParen(tokens, i + 1);
 		if (close === -1) continue;
@@ -151,8 +179,9 @@ function selectArms(buf: Buffer, lexed: Lexed, k: number): void {
 const MAX_ARM_VARIANTS = 6;
 
 /**
- * The variants of one file, parsed lazily in order: original, masked,
- * then one per conditional arm index.
+ * The variants of one file, in order: original, masked, then one per
+ * conditional arm index; each parsed when first asked for (`find` asks in
+ * order, the index scan asks for the masked one first).
  */
 export class ParseVariants {
 	/** Parsed variants by plan index (sparse: asking for one parses only that one). */
