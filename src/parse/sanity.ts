@@ -11,34 +11,11 @@
  *     brace-less one differently depending on the statement after it.
  * Problems are counted as ERROR and MISSING nodes.
  */
-import { Lexed, matchParen } from '../lex/lexer';
 import { ParsedFile } from './parsed-file';
 import { parseC, Tree } from './parser';
-import { applyTypeMasks } from './variants';
+import { applyTypeMasks, maskIteratorMacros } from './variants';
 
-/** `XXX_FOREACH`, `XXX_FOREACH_SAFE`, `XXX_FOREACH_REVERSE_FROM`, ...: loop headers by the kernel's naming convention. */
-export function isIteratorMacroName(name: string): boolean {
-	return /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*_FOREACH(_[A-Z0-9]+)*$/.test(name);
-}
-
-/** Rewrites each iterator macro followed by a statement as `while` plus spaces (same length). */
-export function maskIteratorMacros(buf: Buffer, lexed: Lexed): boolean {
-	const tokens = lexed.tokens;
-	let changed = false;
-	for (let i = 0; i + 1 < tokens.length; i++) {
-		const t = tokens[i];
-		if (t.kind !== 'ident' || tokens[i + 1].text !== '(' || !isIteratorMacroName(t.text)) continue;
-		const close = matchParen(tokens, i + 1);
-		if (close === -1) continue;
-		const next = tokens[close + 1];
-		// Tokens are ordinary code (directives are apart); a use ending in `;` is no loop header.
-		if (!next || next.text === ';' || next.text === ')' || next.text === ',') continue;
-		buf.write('while', t.start, 'latin1');
-		for (let k = t.start + 5; k < t.end; k++) buf[k] = 32;
-		changed = true;
-	}
-	return changed;
-}
+export { isIteratorMacroName, maskIteratorMacros } from './variants';
 
 /** The text the sanity check parses: the file with known macros treated as above. */
 export function sanityText(file: ParsedFile): string {

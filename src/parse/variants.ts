@@ -10,7 +10,9 @@
  *   - type-shaped macro arguments and queue-head type macros are masked with
  *     an identifier of the same length, and the attribute macros of
  *     <sys/cdefs.h> (`void *dummy __unused`, `__aligned(8)`), which the
- *     grammar takes for a second declarator, are blanked ("masked"), and
+ *     grammar takes for a second declarator, are blanked, and iterator
+ *     macros before a statement (`TAILQ_FOREACH(x, h, f) {`) read as
+ *     `while` ("masked": the same text the output sanity check parses), and
  *   - for every conditional, one arm is kept and the other arms and all
  *     conditional directive lines are blanked to spaces ("arm k": arm k of
  *     each conditional, or its last arm when it has fewer).
@@ -176,6 +178,30 @@ function selectArms(buf: Buffer, lexed: Lexed, k: number): void {
 	visit(lexed.conditionals);
 }
 
+/** `XXX_FOREACH`, `XXX_FOREACH_SAFE`, `XXX_FOREACH_REVERSE_FROM`, ...: loop headers by the kernel's naming convention. */
+export function isIteratorMacroName(name: string): boolean {
+	return /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*_FOREACH(_[A-Z0-9]+)*$/.test(name);
+}
+
+/** Rewrites each iterator macro followed by a statement as `while` plus spaces (same length). */
+export function maskIteratorMacros(buf: Buffer, lexed: Lexed): boolean {
+	const tokens = lexed.tokens;
+	let changed = false;
+	for (let i = 0; i + 1 < tokens.length; i++) {
+		const t = tokens[i];
+		if (t.kind !== 'ident' || tokens[i + 1].text !== '(' || !isIteratorMacroName(t.text)) continue;
+		const close = matchParen(tokens, i + 1);
+		if (close === -1) continue;
+		const next = tokens[close + 1];
+		// Tokens are ordinary code (directives are apart); a use ending in `;` is no loop header.
+		if (!next || next.text === ';' || next.text === ')' || next.text === ',') continue;
+		buf.write('while', t.start, 'latin1');
+		for (let k = t.start + 5; k < t.end; k++) buf[k] = 32;
+		changed = true;
+	}
+	return changed;
+}
+
 const MAX_ARM_VARIANTS = 6;
 
 /**
@@ -190,7 +216,8 @@ export class ParseVariants {
 
 	constructor(readonly text: string, lexed: Lexed) {
 		const masked = Buffer.from(text, 'latin1');
-		const hasMasks = applyTypeMasks(masked, lexed.tokens);
+		const typeMasks = applyTypeMasks(masked, lexed.tokens);
+		const hasMasks = maskIteratorMacros(masked, lexed) || typeMasks;
 		const maxArms = Math.min(
 			MAX_ARM_VARIANTS,
 			allConditionals(lexed).reduce((m, c) => Math.max(m, c.arms.length), 0),
