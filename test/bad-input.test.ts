@@ -11,25 +11,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { migrate, MigrationResult } from '../src';
 import { TRANSFORMS } from '../src/transforms';
 import type { Transform } from '../src/transform';
-import { readLatin1, removeTree, runCli, tempTree } from './helpers/run';
+import { NEW_FUNCTION, OLD_FUNCTION, readLatin1, runCli, scratchTrees } from './helpers/run';
 
-const OLD = 'static int\nf(void)\n{\n\tINIT_VNET_INET(curvnet);\n\tint x;\n\n\tx = V_ipforwarding;\n\treturn (x);\n}\n';
-const NEW = 'static int\nf(void)\n{\n\tint x;\n\n\tx = V_ipforwarding;\n\treturn (x);\n}\n';
+const OLD = OLD_FUNCTION;
+const NEW = NEW_FUNCTION;
 
-let dirs: string[] = [];
-function tree(files: Record<string, string | Buffer>): string {
-	const d = tempTree(files);
-	dirs.push(d);
-	return d;
-}
+const scratch = scratchTrees();
+const tree = scratch.tree;
 const restore: Array<() => void> = [];
 afterEach(() => {
 	while (restore.length) restore.pop()!();
-	for (const d of dirs) {
-		execFileSync('chmod', ['-R', 'u+rwx', d]);
-		removeTree(d);
-	}
-	dirs = [];
+	scratch.cleanup();
 });
 
 /** Wraps the run of remove-init-vnet for this test only (the way a buggy transform or a concurrent process would act). */

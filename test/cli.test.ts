@@ -2,29 +2,15 @@ import { execFileSync, spawnSync } from 'child_process';
 import { chmodSync, readFileSync, statSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readLatin1, removeTree, runCli, tempTree } from './helpers/run';
+import { NEW_FUNCTION, OLD_FUNCTION, readLatin1, runCli, scratchTrees } from './helpers/run';
 
-const OLD = 'static int\nf(void)\n{\n\tINIT_VNET_INET(curvnet);\n\tint x;\n\n\tx = V_ipforwarding;\n\treturn (x);\n}\n';
-const NEW = 'static int\nf(void)\n{\n\tint x;\n\n\tx = V_ipforwarding;\n\treturn (x);\n}\n';
+const OLD = OLD_FUNCTION;
+const NEW = NEW_FUNCTION;
 const LATIN1 = '/* Fran\xe7ois */\r\nvoid\r\ng(void)\r\n{\r\n\tINIT_VNET_NET(curvnet);\r\n\r\n\tV_if_index = 0;\r\n}\r\n';
 
-let dirs: string[] = [];
-function tree(files: Record<string, string | Buffer>): string {
-	const d = tempTree(files);
-	dirs.push(d);
-	return d;
-}
-afterEach(() => {
-	for (const d of dirs) {
-		try {
-			execFileSync('chmod', ['-R', 'u+w', d]);
-		} catch {
-			/* already gone */
-		}
-		removeTree(d);
-	}
-	dirs = [];
-});
+const scratch = scratchTrees();
+const tree = scratch.tree;
+afterEach(() => scratch.cleanup());
 
 function git(cwd: string, ...args: string[]): string {
 	return execFileSync('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', ...args], { cwd }).toString();
@@ -38,7 +24,7 @@ describe('dry run', () => {
 		expect(readLatin1(path.join(dir, 'sys/netinet/a.c'))).toBe(OLD);
 		const patchFile = path.join(dir, '..', `${path.basename(dir)}.patch`);
 		writeFileSync(patchFile, r.stdout);
-		dirs.push(patchFile);
+		scratch.track(patchFile);
 		git(dir, 'init', '-q');
 		git(dir, 'apply', '--check', patchFile);
 		execFileSync('patch', ['-p1', '--dry-run', '-i', patchFile], { cwd: dir });

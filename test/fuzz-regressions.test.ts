@@ -5,6 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../src';
 
+/** A one-member container header, as the cases below need it. */
+const FOO_HEADER = 'struct vnet_foo {\n\tint\t_foo_a;\n};\n\n#define\tVNET_FOO(sym)\tVSYM(vnet_foo, sym)\n#define\tV_foo_a\tVNET_FOO(foo_a)\n';
+
 describe('found by fuzzing', () => {
 	it('a dead member whose extern is the last of its VIMAGE_GLOBALS block: the accessors still go in (was: overlapping edits)', async () => {
 		const h = 'struct vnet_foo {\n\tint\t_foo_a;\n\tint\t_foo_b;\n};\n\n#define\tVNET_FOO(sym)\tVSYM(vnet_foo, sym)\n' +
@@ -45,7 +48,7 @@ describe('found by fuzzing', () => {
 	});
 
 	it('a vnet_modinfo_t field given twice is left, both times, and reported (was: one removed per run, never idempotent)', async () => {
-		const h = 'struct vnet_foo {\n\tint\t_foo_a;\n};\n\n#define\tVNET_FOO(sym)\tVSYM(vnet_foo, sym)\n#define\tV_foo_a\tVNET_FOO(foo_a)\n';
+		const h = FOO_HEADER;
 		const c = '#include "foo_var.h"\n\nstatic const vnet_modinfo_t vnet_foo_modinfo = {\n\t.vmi_name\t= "foo",\n\t.vmi_size\t= x = "foo",\n' +
 			'\t.vmi_size\t= sizeof(struct vnet_foo),\n};\n\nint\nf(void)\n{\n\tINIT_VNET_FOO(curvnet);\n\n\treturn (V_foo_a);\n}\n';
 		const first = await migrate({ files: [{ path: 'foo_var.h', content: h }, { path: 'foo.c', content: c }] });
@@ -57,7 +60,7 @@ describe('found by fuzzing', () => {
 	});
 
 	it('an unterminated comment swallowing a vnet_modinfo_t: nothing in it is edited, the file fails, untouched (was: a field deleted from the comment)', async () => {
-		const h = 'struct vnet_foo {\n\tint\t_foo_a;\n};\n\n#define\tVNET_FOO(sym)\tVSYM(vnet_foo, sym)\n#define\tV_foo_a\tVNET_FOO(foo_a)\n';
+		const h = FOO_HEADER;
 		const c = '/*-\n * Generaparam.h>\n#include "foo_var.h"\n\nstatic const vnet_modinfo_t vnet_foo_modinfo = {\n\t.vmi_id\t= VNET_MOD_FOO,\n' +
 			'\t.vmi_size\t= sizeof(struct vnet_foo),\n\t.vmi_iattach\t= foo_iattach\n};\n';
 		const r = await migrate({ files: [{ path: 'foo_var.h', content: h }, { path: 'foo.c', content: c }] });

@@ -1,10 +1,12 @@
 /**
  * Output sanity: a migrated file must parse no worse than its input, or it
  * is not written. Both sides are read the same way, with the known macros
- * the grammar cannot read treated alike (spec §5):
+ * the grammar cannot read treated alike (spec §5), as the "masked" parse
+ * variant reads them (variants.ts), whose tree the check uses:
  *   - type-shaped macro arguments, queue-head type macros and
- *     `VNET_DEFINE`/`VNET_DECLARE` are masked as in the "masked" parse
- *     variant (otherwise every new VNET_DEFINE would look like an error);
+ *     `VNET_DEFINE`/`VNET_DECLARE` are masked (otherwise every new
+ *     VNET_DEFINE would look like an error), attribute macros such as
+ *     `__unused` blanked;
  *   - iterator macros (`VNET_FOREACH(v)`, `TAILQ_FOREACH(...)`, ...)
  *     followed by a statement read as `while (...)`: the grammar would
  *     otherwise take them for a call missing its `;`, and recover from a
@@ -12,18 +14,7 @@
  * Problems are counted as ERROR and MISSING nodes.
  */
 import { ParsedFile } from './parsed-file';
-import { parseC, Tree } from './parser';
-import { applyTypeMasks, maskIteratorMacros } from './variants';
-
-export { isIteratorMacroName, maskIteratorMacros } from './variants';
-
-/** The text the sanity check parses: the file with known macros treated as above. */
-export function sanityText(file: ParsedFile): string {
-	const buf = Buffer.from(file.text, 'latin1');
-	applyTypeMasks(buf, file.lexed.tokens);
-	maskIteratorMacros(buf, file.lexed);
-	return buf.toString('latin1');
-}
+import type { Tree } from './parser';
 
 export interface ParseProblem {
 	kind: 'ERROR' | 'MISSING';
@@ -52,11 +43,9 @@ export function parseProblems(tree: Tree): ParseProblem[] {
 	}
 }
 
-/** The tree of a file's sanity text, reusing an already parsed variant with that text. */
+/** The tree of a file's sanity text: its masked parse variant, which is that reading. */
 function sanityTree(file: ParsedFile): Tree {
-	const text = sanityText(file);
-	const same = file.variants.parsed().find((v) => v.text === text);
-	return same ? same.tree : parseC(text);
+	return file.variants.masked().tree;
 }
 
 export function problemsOf(file: ParsedFile): ParseProblem[] {

@@ -213,11 +213,14 @@ export class ParseVariants {
 	/** Parsed variants by plan index (sparse: asking for one parses only that one). */
 	private readonly built: Array<Variant | undefined> = [];
 	private readonly plan: Array<() => Variant | undefined>;
+	/** Index of the masked variant in the plan: the original's when nothing needed masking. */
+	private readonly maskedIndex: number;
 
 	constructor(readonly text: string, lexed: Lexed) {
 		const masked = Buffer.from(text, 'latin1');
 		const typeMasks = applyTypeMasks(masked, lexed.tokens);
 		const hasMasks = maskIteratorMacros(masked, lexed) || typeMasks;
+		this.maskedIndex = hasMasks ? 1 : 0;
 		const maxArms = Math.min(
 			MAX_ARM_VARIANTS,
 			allConditionals(lexed).reduce((m, c) => Math.max(m, c.arms.length), 0),
@@ -235,6 +238,14 @@ export class ParseVariants {
 
 	private make(name: string, text: string): Variant {
 		return { name, text, tree: parseC(text) };
+	}
+
+	/**
+	 * The file with every known macro masked (the original when none is):
+	 * the reading the output sanity check compares, parsed on first request.
+	 */
+	masked(): Variant {
+		return this.get(this.maskedIndex);
 	}
 
 	get count(): number {

@@ -1,6 +1,6 @@
 /** Test helpers: temporary trees and running the built CLI. */
 import { spawnSync, SpawnSyncReturns } from 'child_process';
-import { cpSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { chmodSync, cpSync, lstatSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { ParsedFile } from '../../src/parse/parsed-file';
@@ -23,6 +23,46 @@ export function tempTree(files: Record<string, string | Buffer>): string {
 
 export function removeTree(dir: string): void {
 	rmSync(dir, { recursive: true, force: true });
+}
+
+/** A function with one INIT_VNET_INET statement, and what remove-init-vnet makes of it. */
+export const OLD_FUNCTION = 'static int\nf(void)\n{\n\tINIT_VNET_INET(curvnet);\n\tint x;\n\n\tx = V_ipforwarding;\n\treturn (x);\n}\n';
+export const NEW_FUNCTION = 'static int\nf(void)\n{\n\tint x;\n\n\tx = V_ipforwarding;\n\treturn (x);\n}\n';
+
+/**
+ * Temporary trees (and other paths) a test file makes, removed by `cleanup`
+ * (call it in `afterEach`) even when a test left them read-only or removed them.
+ */
+export function scratchTrees(): { tree(files: Record<string, string | Buffer>): string; track(p: string): void; cleanup(): void } {
+	let paths: string[] = [];
+	return {
+		tree(files) {
+			const d = tempTree(files);
+			paths.push(d);
+			return d;
+		},
+		track(p) {
+			paths.push(p);
+		},
+		cleanup() {
+			for (const p of paths) {
+				try {
+					chmodRecursive(p);
+				} catch {
+					/* already gone */
+				}
+				removeTree(p);
+			}
+			paths = [];
+		},
+	};
+}
+
+function chmodRecursive(p: string): void {
+	const st = lstatSync(p);
+	if (st.isSymbolicLink()) return;
+	chmodSync(p, st.mode | 0o700);
+	if (st.isDirectory()) for (const e of readdirSync(p)) chmodRecursive(path.join(p, e));
 }
 
 export function runCli(args: string[], cwd: string): SpawnSyncReturns<Buffer> {
