@@ -17,7 +17,7 @@ import type { Edit } from './edit/edit';
 import { describeFsError, discover } from './fs/discover';
 import { fileChangedSince, isReadOnly, writeAtomically } from './fs/write';
 import type { CorpusIndex } from './index/corpus-index';
-import { emptyIndex, mergeIndex, migrationView, withPlainUses } from './index/corpus-index';
+import { emptyIndex, mergeIndex, migrationView, ownFileFields, partOf, withPlainUses } from './index/corpus-index';
 import { InternTable, internStrings } from './index/intern';
 import { finishIndex, scanSources, ScanOptions } from './index/scan';
 import type { FileIndex, Span } from './index/types';
@@ -427,6 +427,9 @@ function reorderWindow(jobs: number): number {
 
 class PooledRunner implements Runner {
 	private readonly pool: WorkerPool;
+	/** The migration's index, and the files whose part the workers' view holds slim. */
+	private migrationIndex?: CorpusIndex;
+	private slim = new Set<string>();
 
 	constructor(jobs: number, timeoutSeconds: number) {
 		this.pool = new WorkerPool(jobs, timeoutSeconds * 1000);
@@ -455,11 +458,15 @@ class PooledRunner implements Runner {
 	setMigration(index: CorpusIndex, settings: MigrateSettings) {
 		// Serialized once (the structured-clone format keeps shared objects shared, which transforms
 		// compare by identity; JSON would not); each worker deserializes it once.
-		const context: WorkerContext = { index: serialize(migrationView(index)), settings };
+		const { view, slim } = migrationView(index);
+		this.migrationIndex = index;
+		this.slim = slim;
+		const context: WorkerContext = { index: serialize(view), settings };
 		this.pool.setContext(context);
 	}
 	migrate(f: FileTask) {
-		return this.run<FileOutcome>({ phase: 'migrate', file: PooledRunner.task(f) });
+		const part = this.slim.has(f.path) ? partOf(this.migrationIndex!, f.path) : undefined;
+		return this.run<FileOutcome>({ phase: 'migrate', file: PooledRunner.task(f), ...(part ? { own: ownFileFields(part) } : {}) });
 	}
 	close() {
 		return this.pool.close();

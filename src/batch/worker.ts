@@ -6,6 +6,7 @@
 import { deserialize } from 'v8';
 import { parentPort } from 'worker_threads';
 import type { CorpusIndex, FileIndex } from '../index/types';
+import { OwnFileFields, withOwnFields } from '../index/corpus-index';
 import { internStrings } from '../index/intern';
 import { FileTask, indexTask, migrateTask, MigrateSettings, usesTask } from './tasks';
 
@@ -20,7 +21,8 @@ export interface WorkerContext {
 export type WorkerTask =
 	| { phase: 'index'; file: FileTask }
 	| { phase: 'uses'; file: FileTask; part: FileIndex }
-	| { phase: 'migrate'; file: FileTask };
+	/** `own`: the file's own-file fields when the shared view holds a slim copy of its part. */
+	| { phase: 'migrate'; file: FileTask; own?: OwnFileFields };
 
 let names = new Set<string>();
 let index: CorpusIndex | undefined;
@@ -34,6 +36,7 @@ async function run(task: WorkerTask): Promise<unknown> {
 			return usesTask(task.file, task.part, names);
 		case 'migrate':
 			if (!index || !settings) throw new Error('migrate task before its context');
+			if (task.own) return withOwnFields(index, task.file.path, task.own, () => migrateTask(task.file, index!, settings!));
 			return migrateTask(task.file, index, settings);
 	}
 }

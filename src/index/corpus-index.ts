@@ -6,6 +6,7 @@
  * Inconsistencies become diagnostics, never exceptions.
  */
 import { canonicalType } from './ctypes';
+import { resolveInclude } from './includes';
 import type {
 	Assignment,
 	Constructor,
@@ -13,6 +14,7 @@ import type {
 	Container,
 	CorpusIndex,
 	FileIndex,
+	IncludeSite,
 	IndexDiagnostic,
 	MemberInfo,
 	Module,
@@ -315,13 +317,103 @@ export function withPlainUses(index: CorpusIndex, uses: Array<{ member: string; 
 
 
 
+/** Fields no migration-phase code reads (merging, verify and the index summary do, in the main thread). */
+const MAIN_THREAD_FIELDS = ['constructorBodies', 'records', 'typedefDefinitions', 'constantMacros', 'initVnetUses', 'diagnostics'] as const;
+
+/**
+ * Fields the migration reads only for the file being migrated (its own
+ * includes, definitions, functions...): a worker gets them with that file's
+ * task. Other files' copies in the shared view keep of them only what a
+ * cross-file question needs: the V_ macros a file defines, the functions
+ * named as constructors or sysctl handlers, the first #include spelling of
+ * each tree file.
+ */
+export const OWN_FILE_FIELDS = ['includes', 'macroDefinitions', 'accessorFirstUse', 'globals', 'functions', 'definedMacros', 'unparsed', 'items'] as const;
+
+export type OwnFileFields = Pick<FileIndex, (typeof OWN_FILE_FIELDS)[number]>;
+
+export function ownFileFields(part: FileIndex): OwnFileFields {
+	const out: Partial<OwnFileFields> = {};
+	for (const f of OWN_FILE_FIELDS) (out as Record<string, unknown>)[f] = part[f];
+	return out as OwnFileFields;
+}
+
 /**
  * What the migration phase's workers need of an index (each holds its own
- * copy, so its size counts once per worker): parts without their constructor
- * bodies (the merge has put the constructors' assignments on the members;
- * only merging and verify, in the main thread, read them again). The members
- * and modules, which share objects with the parts, stay shared.
+ * copy, so its size counts once per worker). Parts the members and modules
+ * point into (definition files, container headers, every header, every
+ * file some file includes) are kept whole, since transforms compare their
+ * objects by identity; the others are slim, and their own-file fields come
+ * with their task (`slim` lists them). The members and modules stay shared.
  */
-export function migrationView(index: CorpusIndex): CorpusIndex {
-	return { ...index, parts: index.parts.map((p) => ({ ...p, constructorBodies: [] })) };
+export function migrationView(index: CorpusIndex): { view: CorpusIndex; slim: Set<string> } {
+	const whole = new Set<string>();
+	const spanFiles = (s: Span | undefined) => s?.file && whole.add(s.file);
+	for (const m of index.members) {
+		spanFiles(m.span);
+		for (const g of [...m.definitions, ...m.plainDefinitions, ...m.externs]) {
+			spanFiles(g.span);
+			spanFiles(g.statement);
+		}
+		for (const a of m.assignments) spanFiles(a.statement);
+	}
+	for (const mod of index.modules) spanFiles(mod.container);
+	for (const u of index.plainUses) spanFiles(u.span);
+	// Functions other files' questions name: constructors, the functions calling them, sysctl handlers.
+	const named = new Set<string>();
+	for (const m of index.members) {
+		for (const a of m.assignments) {
+			named.add(a.constructor);
+			if (a.via) named.add(a.via);
+		}
+	}
+	for (const p of index.parts) for (const s of p.sysctls) if (s.handler) named.add(s.handler.replace(/^&/, '').trim());
+	// The first spelling of each #include target, which includeSpelling() reads from every part.
+	const firstSpelling = new Set<IncludeSite>();
+	const targets = new Set<string>();
+	for (const p of index.parts) {
+		if (p.file.endsWith('.h')) whole.add(p.file);
+		for (const inc of p.includes) {
+			const target = resolveInclude(index.files, p.file, inc.path, inc.system);
+			if (!target) continue;
+			whole.add(target);
+			if (inc.system && !targets.has(target)) {
+				targets.add(target);
+				firstSpelling.add(inc);
+			}
+		}
+	}
+	const slim = new Set<string>();
+	const parts = index.parts.map((p) => {
+		const view: FileIndex = { ...p };
+		for (const f of MAIN_THREAD_FIELDS) (view as unknown as Record<string, unknown>)[f] = [];
+		if (whole.has(p.file)) return view;
+		slim.add(p.file);
+		return {
+			...view,
+			includes: p.includes.filter((i) => firstSpelling.has(i)),
+			macroDefinitions: [],
+			accessorFirstUse: {},
+			globals: [],
+			functions: p.functions.filter((f) => named.has(f.name)),
+			definedMacros: p.definedMacros.filter((d) => d.startsWith('V_')),
+			unparsed: [],
+			items: [],
+		};
+	});
+	return { view: { ...index, parts }, slim };
+}
+
+/** In a worker: runs `fn` with the file's whole part (its slim copy plus the own-file fields its task brought) as its part. */
+export async function withOwnFields<T>(index: CorpusIndex, file: string, own: OwnFileFields, fn: () => Promise<T>): Promise<T> {
+	partOf(index, file);
+	const byFile = partCache.get(index)!;
+	const slim = byFile.get(file);
+	if (!slim) return fn();
+	byFile.set(file, { ...slim, ...own });
+	try {
+		return await fn();
+	} finally {
+		byFile.set(file, slim);
+	}
 }

@@ -1,0 +1,60 @@
+/*
+ * The workers' view of the index: parts of files nothing points into are
+ * slim, and each such file's own fields travel with its task. The view must
+ * not change any migration: a generated tree full of "user" files (the
+ * files it makes slim) migrates byte for byte the same with workers as in
+ * one thread, which uses the whole index.
+ */
+import { mkdtempSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
+import { spawnSync } from 'child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import { migrationView, OWN_FILE_FIELDS, ownFileFields, partOf, withOwnFields } from '../src/index/corpus-index';
+import { scanTree } from '../src/pipeline';
+import { CLI, removeTree, ROOT } from './helpers/run';
+
+const scratch: string[] = [];
+afterAll(() => scratch.forEach(removeTree));
+
+async function generated(): Promise<string> {
+	const dir = mkdtempSync(path.join(tmpdir(), 'vimage-view-'));
+	scratch.push(dir);
+	const { generate } = await import('../bench/generate.mjs');
+	await generate({ out: dir, sizeMb: 0.6, plainShare: 0.1 });
+	return dir;
+}
+
+describe('the workers\' view of the index', () => {
+	it('keeps headers and definition files whole, makes user files slim, and gives a slim file its own fields back', async () => {
+		const dir = await generated();
+		const { index } = await scanTree({ paths: [dir] });
+		const { view, slim } = migrationView(index);
+		const users = index.parts.filter((p) => p.file.endsWith('.c') && p.globals.every((g) => !index.members.some((m) => m.name === g.name)));
+		expect(slim.size).toBeGreaterThan(10);
+		for (const f of slim) expect(f.endsWith('.h')).toBe(false);
+		for (const m of index.members) for (const d of m.definitions) expect(slim.has(d.span.file)).toBe(false);
+		expect([...slim].every((f) => users.some((u) => u.file === f))).toBe(true);
+		const file = [...slim].find((f) => (partOf(index, f)!.includes.length > 0 && partOf(index, f)!.functions.length > 0))!;
+		const full = partOf(index, file)!;
+		const thin = partOf(view, file)!;
+		expect(thin.macroDefinitions).toEqual([]);
+		expect(thin.functions.length).toBeLessThan(full.functions.length);
+		expect(thin.accessorUses).toEqual(full.accessorUses);
+		const own = structuredClone(ownFileFields(full));
+		const seen = await withOwnFields(view, file, own, async () => partOf(view, file)!);
+		for (const f of OWN_FILE_FIELDS) expect(seen[f]).toEqual(full[f]);
+		expect(partOf(view, file)).toBe(thin);
+	}, 60_000);
+
+	it('--jobs 2 (slim view, own fields per task) migrates a tree of user files byte for byte as --jobs 1', async () => {
+		const dir = await generated();
+		const run = (jobs: string) => spawnSync(process.execPath, [CLI, '--jobs', jobs, dir], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 1 << 28 });
+		const one = run('1');
+		const two = run('2');
+		expect(one.status).toBe(0);
+		expect(one.stdout.length).toBeGreaterThan(10_000);
+		expect(two.stdout.toString('latin1')).toBe(one.stdout.toString('latin1'));
+		expect(two.stderr.toString('latin1')).toBe(one.stderr.toString('latin1'));
+	}, 120_000);
+});
