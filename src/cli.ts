@@ -268,18 +268,26 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
 		problems = scanned.problems.length;
 		index = scanned.index;
 	}
-	let text: string;
-	if (format === 'table') {
-		const { formatMemberTable } = await import('./print/table');
-		text = formatMemberTable(index);
-	} else if (format === 'summary') {
-		const { formatIndexSummary } = await import('./print/index-summary');
-		text = formatIndexSummary(index);
+	if (format === 'table' || format === 'summary') {
+		const text = format === 'table' ? (await import('./print/table')).formatMemberTable(index) : (await import('./print/index-summary')).formatIndexSummary(index);
+		if (flags.output) await fs.writeFile(flags.output, text);
+		else out(text);
 	} else {
-		text = `${JSON.stringify(index, null, 2)}\n`;
+		// Never one string: a large tree's index is longer than the longest string V8 holds.
+		const { indexJsonChunks, writeSavedIndex } = await import('./index/saved');
+		if (flags.output) await writeSavedIndex(flags.output, index);
+		else {
+			let pending: string[] = [];
+			for (const chunk of indexJsonChunks(index)) {
+				pending.push(chunk);
+				if (pending.length >= 1024) {
+					out(pending.join(''));
+					pending = [];
+				}
+			}
+			out(pending.join(''));
+		}
 	}
-	if (flags.output) await fs.writeFile(flags.output, text);
-	else out(text);
 	const errors = index.diagnostics.filter((d) => d.severity === 'error').length;
 	err(`vimage-migrate scan: ${index.files.length} files indexed, ${index.modules.length} modules, ${index.members.length} members, ` +
 		`${index.diagnostics.length} diagnostics (${errors} errors)${index.shard ? ` (shard ${index.shard.index}/${index.shard.count}: merge the shards with scan --merge)` : ''}`);

@@ -17,7 +17,8 @@ import type { Edit } from './edit/edit';
 import { describeFsError, discover } from './fs/discover';
 import { fileChangedSince, isReadOnly, writeAtomically } from './fs/write';
 import type { CorpusIndex } from './index/corpus-index';
-import { emptyIndex, mergeIndex, migrationView, ownFileFields, partOf, withPlainUses } from './index/corpus-index';
+import { emptyIndex, filesNeededWhole, mergeIndex, migrationView, OwnFileFields, ownFileFields, partOf, withOwnFields, withPlainUses } from './index/corpus-index';
+import { includesFrom, PartStore, restoreForMerge, restoreWhole } from './index/part-store';
 import { InternTable, internStrings } from './index/intern';
 import { finishIndex, scanSources, ScanOptions } from './index/scan';
 import type { FileIndex, Span } from './index/types';
@@ -73,6 +74,12 @@ export interface MigrateOptions {
 	onResult?: (result: FileResult) => void | Promise<void>;
 	/** Called after each file of each phase, for progress display. */
 	onProgress?: (progress: Progress) => void;
+	/**
+	 * Keep every part of the index whole in memory and migrate in this thread
+	 * against it (no part store, no slim view): the plain computation the
+	 * memory-saving one is tested against.
+	 */
+	keepIndexWhole?: boolean;
 }
 
 export interface FileResult {
@@ -182,6 +189,8 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
 	const runner: Runner = jobs > 1 || timeout > 0 ? new PooledRunner(jobs, timeout) : new InProcessRunner();
 	const window = reorderWindow(jobs);
 	const timedOutFiles = new Set<string>();
+	// Own-file fields of the index wait on disk between the phases (part-store.ts); verify reads whole parts.
+	const store = options.keepIndexWhole || options.verify || options.shard || !transforms.some((t) => t.usesIndex) ? undefined : new PartStore();
 	try {
 		// Phase 1: the index. A shard takes the whole tree's index as given (`scan --merge`).
 		let index: CorpusIndex;
@@ -194,8 +203,9 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
 			// No transform of this run consults the index (`--transform remove-init-vnet`): no index phase.
 			index = emptyIndex();
 		} else {
-			const parts = await indexParts(sources, runner, window, timedOutFiles, options.onProgress);
-			index = await finishWith(parts, sources, runner, window, { saved: options.index ? [options.index] : [], constructors: options.constructors });
+			const parts = await indexParts(sources, runner, window, timedOutFiles, options.onProgress, store);
+			index = await finishWith(parts, sources, runner, window, { saved: options.index ? [options.index] : [], constructors: options.constructors }, store);
+			if (store) restoreWhole(store, index.parts, filesNeededWhole(index, includesFrom(store)));
 		}
 		if (transforms.some((t) => t.usesIndex)) {
 			const own = new Set(sources.map((s) => s.path));
@@ -209,7 +219,11 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
 
 		// Phase 2: each file's migration, emitted in path order; written here, in the main thread.
 		const settings: MigrateSettings = { transforms: transforms.map((t) => t.name), explain: options.explain ?? false, withDiff: options.diffs ?? true, cwd, returnBytes: mode === 'write' };
-		runner.setMigration(index, settings);
+		if (options.keepIndexWhole) runner.setMigration(index, settings, () => undefined);
+		else {
+			const { view, slim } = migrationView(index, store ? includesFrom(store) : undefined, store ? (f) => store.read(f)!.includes : undefined);
+			runner.setMigration(view, settings, (file) => (slim.has(file) ? ownFileFields(partOf(index, file)!, store?.read(file)) : undefined));
+		}
 		// A file named on the command line is rooted at its directory, so a link there leaving it is caught too.
 		// Resolved once (a file's own real path is resolved when it is written).
 		const roots = await Promise.all((options.paths ?? []).map(async (p) => {
@@ -290,12 +304,13 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
 			exitCode: totals.failed > 0 || runDiagnostics.some((d) => d.severity === 'error') || wouldChange || (verification && !verification.ok) ? 1 : 0,
 		};
 	} finally {
+		store?.close();
 		await runner.close();
 	}
 }
 
-/** Phase 1: every file's part of the index, in parallel when the runner is a pool. */
-async function indexParts(sources: FileTask[], runner: Runner, window: number, timedOutFiles: Set<string>, onProgress?: (p: Progress) => void): Promise<FileIndex[]> {
+/** Phase 1: every file's part of the index, in parallel when the runner is a pool; .c files' own fields go to `store`. */
+async function indexParts(sources: FileTask[], runner: Runner, window: number, timedOutFiles: Set<string>, onProgress?: (p: Progress) => void, store?: PartStore): Promise<FileIndex[]> {
 	const parts: FileIndex[] = [];
 	const strings: InternTable = new Map();
 	let bytes = 0;
@@ -303,7 +318,10 @@ async function indexParts(sources: FileTask[], runner: Runner, window: number, t
 		if (r === TIMED_OUT) timedOutFiles.add(sources[k].path);
 		else {
 			bytes += r.size;
-			if (r.part) parts.push(internStrings(r.part, strings));
+			if (r.part) {
+				if (store && !r.part.file.endsWith('.h')) store.spill(r.part);
+				parts.push(internStrings(r.part, strings));
+			}
 		}
 		onProgress?.({ phase: 'index', done: k + 1, total: sources.length, bytes });
 	});
@@ -311,8 +329,9 @@ async function indexParts(sources: FileTask[], runner: Runner, window: number, t
 }
 
 /** The merge, then the plain-name pass over the parts' files (needs every member's name). */
-async function finishWith(parts: FileIndex[], sources: FileTask[], runner: Runner, window: number, options: ScanOptions): Promise<CorpusIndex> {
+async function finishWith(parts: FileIndex[], sources: FileTask[], runner: Runner, window: number, options: ScanOptions, store?: PartStore): Promise<CorpusIndex> {
 	const taskOf = new Map(sources.map((s) => [s.path, s]));
+	if (store) restoreForMerge(store, parts, [...parts, ...(options.saved ?? []).flatMap((i) => i.parts)], options.constructors ?? []);
 	return finishIndex(parts, options, async (own, names) => {
 		runner.setNames(names);
 		const uses: Array<{ member: string; span: Span }> = [];
@@ -375,6 +394,8 @@ export async function mergeShards(shards: CorpusIndex[], options: { cwd?: string
 }
 
 const TIMED_OUT = Symbol('timed out');
+/** A slim part's own-file fields, for its file's task; undefined for a whole part. */
+type OwnFor = (file: string) => OwnFileFields | undefined;
 type Timed<T> = T | typeof TIMED_OUT;
 
 /** Runs the per-file tasks: in this thread, or in a pool of workers. */
@@ -382,7 +403,8 @@ interface Runner {
 	index(f: FileTask): Promise<Timed<{ part?: FileIndex; size: number }>>;
 	setNames(names: Set<string>): void;
 	uses(f: FileTask, part: FileIndex): Promise<Timed<Array<{ member: string; span: Span }>>>;
-	setMigration(index: CorpusIndex, settings: MigrateSettings): void;
+	/** The index the migration reads (a view: slim parts get their own-file fields from `ownFor` with each file's task). */
+	setMigration(index: CorpusIndex, settings: MigrateSettings, ownFor: OwnFor): void;
 	migrate(f: FileTask): Promise<Timed<FileOutcome>>;
 	close(): Promise<void>;
 }
@@ -396,7 +418,7 @@ async function thenYield<T>(p: Promise<T>): Promise<T> {
 /** `--jobs 1` without a time limit: no workers; the event loop turns between files (spec §5). */
 class InProcessRunner implements Runner {
 	private names = new Set<string>();
-	private context?: { index: CorpusIndex; settings: MigrateSettings };
+	private context?: { index: CorpusIndex; settings: MigrateSettings; ownFor: OwnFor };
 
 	index(f: FileTask) {
 		return thenYield(indexTask(f));
@@ -407,11 +429,13 @@ class InProcessRunner implements Runner {
 	uses(f: FileTask, part: FileIndex) {
 		return thenYield(usesTask(f, part, this.names));
 	}
-	setMigration(index: CorpusIndex, settings: MigrateSettings) {
-		this.context = { index, settings };
+	setMigration(index: CorpusIndex, settings: MigrateSettings, ownFor: OwnFor) {
+		this.context = { index, settings, ownFor };
 	}
 	migrate(f: FileTask) {
-		return thenYield(migrateTask(f, this.context!.index, this.context!.settings));
+		const { index, settings, ownFor } = this.context!;
+		const own = ownFor(f.path);
+		return thenYield(own ? withOwnFields(index, f.path, own, () => migrateTask(f, index, settings)) : migrateTask(f, index, settings));
 	}
 	async close() {}
 }
@@ -427,9 +451,7 @@ function reorderWindow(jobs: number): number {
 
 class PooledRunner implements Runner {
 	private readonly pool: WorkerPool;
-	/** The migration's index, and the files whose part the workers' view holds slim. */
-	private migrationIndex?: CorpusIndex;
-	private slim = new Set<string>();
+	private ownFor: OwnFor = () => undefined;
 
 	constructor(jobs: number, timeoutSeconds: number) {
 		this.pool = new WorkerPool(jobs, timeoutSeconds * 1000);
@@ -455,18 +477,16 @@ class PooledRunner implements Runner {
 	uses(f: FileTask, part: FileIndex) {
 		return this.run<Array<{ member: string; span: Span }>>({ phase: 'uses', file: PooledRunner.task(f), part });
 	}
-	setMigration(index: CorpusIndex, settings: MigrateSettings) {
+	setMigration(index: CorpusIndex, settings: MigrateSettings, ownFor: OwnFor) {
 		// Serialized once (the structured-clone format keeps shared objects shared, which transforms
 		// compare by identity; JSON would not); each worker deserializes it once.
-		const { view, slim } = migrationView(index);
-		this.migrationIndex = index;
-		this.slim = slim;
-		const context: WorkerContext = { index: serialize(view), settings };
+		this.ownFor = ownFor;
+		const context: WorkerContext = { index: serialize(index), settings };
 		this.pool.setContext(context);
 	}
 	migrate(f: FileTask) {
-		const part = this.slim.has(f.path) ? partOf(this.migrationIndex!, f.path) : undefined;
-		return this.run<FileOutcome>({ phase: 'migrate', file: PooledRunner.task(f), ...(part ? { own: ownFileFields(part) } : {}) });
+		const own = this.ownFor(f.path);
+		return this.run<FileOutcome>({ phase: 'migrate', file: PooledRunner.task(f), ...(own ? { own } : {}) });
 	}
 	close() {
 		return this.pool.close();

@@ -11,7 +11,8 @@ import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrationView, OWN_FILE_FIELDS, ownFileFields, partOf, withOwnFields } from '../src/index/corpus-index';
-import { scanTree } from '../src/pipeline';
+import { PartStore, SPILLED_FIELDS } from '../src/index/part-store';
+import { FileResult, migrate, MigrateOptions, scanTree } from '../src/pipeline';
 import { CLI, removeTree, ROOT } from './helpers/run';
 
 const scratch: string[] = [];
@@ -24,6 +25,45 @@ async function generated(): Promise<string> {
 	await generate({ out: dir, sizeMb: 0.6, plainShare: 0.1 });
 	return dir;
 }
+
+/** Everything a run reports, for byte-for-byte comparison. */
+async function outcome(options: MigrateOptions): Promise<string> {
+	const files: FileResult[] = [];
+	const r = await migrate({ mode: 'dry-run', ...options, onResult: (f) => void files.push(f) });
+	return JSON.stringify([files.map((f) => [f.path, f.status, f.diff, f.diagnostics, f.editsByRule]), r.diagnostics, r.totals]);
+}
+
+describe('the part store', () => {
+	it('moves a part\'s own fields to an unlinked file and gives them back, whole', async () => {
+		const { index } = await scanTree({ paths: ['test/fixtures/split-module'], cwd: ROOT });
+		const part = structuredClone(partOf(index, 'test/fixtures/split-module/zap_defaults.c')!);
+		const before = structuredClone(part);
+		expect(before.functions.length).toBe(1);
+		expect(before.constructorBodies.length).toBe(1);
+		const store = new PartStore();
+		try {
+			store.spill(part);
+			for (const f of SPILLED_FIELDS) expect(part[f]).toEqual(f === 'accessorFirstUse' ? {} : []);
+			expect(store.summaries.get(part.file)).toEqual({ includes: ['"vzap.h'], functions: ['zap_defaults'], bodies: ['zap_defaults'], moduleEvents: false });
+			expect(store.read(part.file)!.functions).toEqual(before.functions);
+			store.restore(part);
+			expect(part).toEqual(before);
+			expect(store.isSpilled(part.file)).toBe(false);
+		} finally {
+			store.close();
+		}
+	});
+
+	it('a module split over files (iattach, the constructor it calls, the sysctl handler each alone) migrates as with the whole index', async () => {
+		const paths = ['test/fixtures/split-module'];
+		const whole = await outcome({ paths, cwd: ROOT, keepIndexWhole: true });
+		// Not vacuous: the constructor's values became initializers, the handler was rebased.
+		expect(whole).toContain('VNET_DEFINE(int, zap_ttl) = 64;');
+		expect(whole).toContain('VNET_SYSCTL_ARG(req, arg1);');
+		expect(await outcome({ paths, cwd: ROOT })).toBe(whole);
+		expect(await outcome({ paths, cwd: ROOT, jobs: 2 })).toBe(whole);
+	}, 60_000);
+});
 
 describe('the workers\' view of the index', () => {
 	it('keeps headers and definition files whole, makes user files slim, and gives a slim file its own fields back', async () => {
@@ -46,6 +86,14 @@ describe('the workers\' view of the index', () => {
 		for (const f of OWN_FILE_FIELDS) expect(seen[f]).toEqual(full[f]);
 		expect(partOf(view, file)).toBe(thin);
 	}, 60_000);
+
+	it('a generated tree of user files migrates with the part store and slim view, in one thread and in two workers, as with the whole index', async () => {
+		const dir = await generated();
+		const whole = await outcome({ paths: [dir], keepIndexWhole: true });
+		expect(whole.length).toBeGreaterThan(10_000);
+		expect(await outcome({ paths: [dir] })).toBe(whole);
+		expect(await outcome({ paths: [dir], jobs: 2 })).toBe(whole);
+	}, 120_000);
 
 	it('--jobs 2 (slim view, own fields per task) migrates a tree of user files byte for byte as --jobs 1', async () => {
 		const dir = await generated();

@@ -328,37 +328,60 @@ const MAIN_THREAD_FIELDS = ['constructorBodies', 'records', 'typedefDefinitions'
  * named as constructors or sysctl handlers, the first #include spelling of
  * each tree file.
  */
-export const OWN_FILE_FIELDS = ['includes', 'macroDefinitions', 'accessorFirstUse', 'globals', 'functions', 'definedMacros', 'unparsed', 'items'] as const;
+export const OWN_FILE_FIELDS = [
+	'includes', 'macroDefinitions', 'accessorFirstUse', 'globals', 'functions', 'definedMacros', 'unparsed', 'items',
+	'containerPointers', 'structRefs', 'fallbackRefs', 'vnetDefinitions',
+] as const;
 
 export type OwnFileFields = Pick<FileIndex, (typeof OWN_FILE_FIELDS)[number]>;
 
-export function ownFileFields(part: FileIndex): OwnFileFields {
-	const out: Partial<OwnFileFields> = {};
-	for (const f of OWN_FILE_FIELDS) (out as Record<string, unknown>)[f] = part[f];
-	return out as OwnFileFields;
+export function ownFileFields(part: FileIndex, spilled?: Partial<FileIndex>): OwnFileFields {
+	const out: Record<string, unknown> = {};
+	for (const f of OWN_FILE_FIELDS) out[f] = spilled && f in spilled ? spilled[f] : part[f];
+	return out as unknown as OwnFileFields;
+}
+
+/** A part's #includes as path and kind; `includesOf` answers for parts whose includes are kept elsewhere (part-store.ts). */
+export type IncludesOf = (part: FileIndex) => ReadonlyArray<{ path: string; system: boolean }>;
+
+const ownIncludes: IncludesOf = (p) => p.includes;
+
+/**
+ * Files whose part the migration needs whole, besides headers: those the
+ * members and modules point into (transforms compare those objects by
+ * identity) and files another file includes.
+ */
+export function filesNeededWhole(index: CorpusIndex, includesOf: IncludesOf = ownIncludes): Set<string> {
+	const whole = new Set<string>();
+	const add = (s: Span | undefined) => s?.file && whole.add(s.file);
+	for (const m of index.members) {
+		add(m.span);
+		for (const g of [...m.definitions, ...m.plainDefinitions, ...m.externs]) {
+			add(g.span);
+			add(g.statement);
+		}
+		for (const a of m.assignments) add(a.statement);
+	}
+	for (const mod of index.modules) add(mod.container);
+	for (const p of index.parts) {
+		for (const inc of includesOf(p)) {
+			const target = resolveInclude(index.files, p.file, inc.path, inc.system);
+			if (target) whole.add(target);
+		}
+	}
+	return whole;
 }
 
 /**
  * What the migration phase's workers need of an index (each holds its own
- * copy, so its size counts once per worker). Parts the members and modules
- * point into (definition files, container headers, every header, every
- * file some file includes) are kept whole, since transforms compare their
- * objects by identity; the others are slim, and their own-file fields come
- * with their task (`slim` lists them). The members and modules stay shared.
+ * copy, so its size counts once per worker). Headers and the files
+ * `filesNeededWhole` names are kept whole; the others are slim, and their
+ * own-file fields come with their task (`slim` lists them). The members and
+ * modules stay shared. `spilledIncludes` reads back the includes of a part
+ * whose own fields are on disk.
  */
-export function migrationView(index: CorpusIndex): { view: CorpusIndex; slim: Set<string> } {
-	const whole = new Set<string>();
-	const spanFiles = (s: Span | undefined) => s?.file && whole.add(s.file);
-	for (const m of index.members) {
-		spanFiles(m.span);
-		for (const g of [...m.definitions, ...m.plainDefinitions, ...m.externs]) {
-			spanFiles(g.span);
-			spanFiles(g.statement);
-		}
-		for (const a of m.assignments) spanFiles(a.statement);
-	}
-	for (const mod of index.modules) spanFiles(mod.container);
-	for (const u of index.plainUses) spanFiles(u.span);
+export function migrationView(index: CorpusIndex, includesOf: IncludesOf = ownIncludes, spilledIncludes?: (file: string) => IncludeSite[]): { view: CorpusIndex; slim: Set<string> } {
+	const whole = filesNeededWhole(index, includesOf);
 	// Functions other files' questions name: constructors, the functions calling them, sysctl handlers.
 	const named = new Set<string>();
 	for (const m of index.members) {
@@ -368,30 +391,29 @@ export function migrationView(index: CorpusIndex): { view: CorpusIndex; slim: Se
 		}
 	}
 	for (const p of index.parts) for (const s of p.sysctls) if (s.handler) named.add(s.handler.replace(/^&/, '').trim());
-	// The first spelling of each #include target, which includeSpelling() reads from every part.
-	const firstSpelling = new Set<IncludeSite>();
+	// The first spelling of each #include target (by position in its part), which includeSpelling() reads from every part.
+	const firstSpelling = new Map<string, Set<number>>();
 	const targets = new Set<string>();
 	for (const p of index.parts) {
-		if (p.file.endsWith('.h')) whole.add(p.file);
-		for (const inc of p.includes) {
+		includesOf(p).forEach((inc, k) => {
+			if (!inc.system) return;
 			const target = resolveInclude(index.files, p.file, inc.path, inc.system);
-			if (!target) continue;
-			whole.add(target);
-			if (inc.system && !targets.has(target)) {
-				targets.add(target);
-				firstSpelling.add(inc);
-			}
-		}
+			if (!target || targets.has(target)) return;
+			targets.add(target);
+			firstSpelling.set(p.file, (firstSpelling.get(p.file) ?? new Set()).add(k));
+		});
 	}
 	const slim = new Set<string>();
 	const parts = index.parts.map((p) => {
 		const view: FileIndex = { ...p };
 		for (const f of MAIN_THREAD_FIELDS) (view as unknown as Record<string, unknown>)[f] = [];
-		if (whole.has(p.file)) return view;
+		if (p.file.endsWith('.h') || whole.has(p.file)) return view;
 		slim.add(p.file);
+		const first = firstSpelling.get(p.file);
+		const includes = first ? (p.includes.length || !spilledIncludes ? p.includes : spilledIncludes(p.file)).filter((_, k) => first.has(k)) : [];
 		return {
 			...view,
-			includes: p.includes.filter((i) => firstSpelling.has(i)),
+			includes,
 			macroDefinitions: [],
 			accessorFirstUse: {},
 			globals: [],
@@ -399,12 +421,16 @@ export function migrationView(index: CorpusIndex): { view: CorpusIndex; slim: Se
 			definedMacros: p.definedMacros.filter((d) => d.startsWith('V_')),
 			unparsed: [],
 			items: [],
+			containerPointers: [],
+			structRefs: [],
+			fallbackRefs: [],
+			vnetDefinitions: [],
 		};
 	});
 	return { view: { ...index, parts }, slim };
 }
 
-/** In a worker: runs `fn` with the file's whole part (its slim copy plus the own-file fields its task brought) as its part. */
+/** While `fn` runs, the file's part is whole: its slim copy in the view plus the own-file fields its task brought. */
 export async function withOwnFields<T>(index: CorpusIndex, file: string, own: OwnFileFields, fn: () => Promise<T>): Promise<T> {
 	partOf(index, file);
 	const byFile = partCache.get(index)!;

@@ -1,0 +1,154 @@
+/*
+ * Per-file index fields kept on disk between the phases of a migration, so
+ * that the main thread's memory does not grow with the tree. A .c file's
+ * part arrives whole from the index phase; the fields that only its own
+ * migration reads (includes with their spans, functions, constructor
+ * bodies, macro definitions...) go to an unlinked temporary file and come
+ * back when that file is migrated, or for good when the merge or the plan
+ * needs the part whole (it defines a constructor, a member, a sysctl
+ * handler; another file includes it). What stays in memory is what the
+ * merge and the cross-file questions read, plus the names the store keeps
+ * to tell which parts those are.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { deserialize, serialize } from 'v8';
+import type { FileIndex } from './types';
+
+export const SPILLED_FIELDS = [
+	'includes', 'functions', 'constructorBodies', 'initVnetUses', 'macroDefinitions', 'accessorFirstUse', 'fallbackRefs',
+	'containerPointers', 'structRefs', 'vnetDefinitions', 'unparsed', 'items', 'records', 'typedefDefinitions', 'constantMacros',
+] as const;
+
+export type SpilledFields = Pick<FileIndex, (typeof SPILLED_FIELDS)[number]>;
+
+const EMPTY: SpilledFields = {
+	includes: [], functions: [], constructorBodies: [], initVnetUses: [], macroDefinitions: [], accessorFirstUse: {}, fallbackRefs: [],
+	containerPointers: [], structRefs: [], vnetDefinitions: [], unparsed: [], items: [], records: [], typedefDefinitions: [], constantMacros: [],
+};
+
+export interface SpillSummary {
+	/** Each #include as `<path` (system) or `"path`, in order. */
+	includes: string[];
+	functions: string[];
+	/** Functions with a constructor body (per-vnet assignments), and whether one is a MOD_LOAD/MOD_UNLOAD case. */
+	bodies: string[];
+	moduleEvents: boolean;
+}
+
+export class PartStore {
+	private readonly fd: number;
+	private end = 0;
+	private readonly at = new Map<string, { offset: number; length: number }>();
+	/** What a spilled part had, by file: enough to tell whether it must be whole again. */
+	readonly summaries = new Map<string, SpillSummary>();
+	private closed = false;
+
+	constructor() {
+		// Unlinked at once: nothing is left behind, whatever ends the run.
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vimage-migrate-'));
+		const file = path.join(dir, 'parts');
+		this.fd = fs.openSync(file, 'w+', 0o600);
+		fs.unlinkSync(file);
+		fs.rmdirSync(dir);
+	}
+
+	/** Moves a part's spilled fields to disk; the part keeps them empty. */
+	spill(part: FileIndex): void {
+		const fields: Record<string, unknown> = {};
+		for (const f of SPILLED_FIELDS) fields[f] = part[f];
+		const bytes = serialize(fields);
+		fs.writeSync(this.fd, bytes, 0, bytes.length, this.end);
+		this.at.set(part.file, { offset: this.end, length: bytes.length });
+		this.end += bytes.length;
+		this.summaries.set(part.file, {
+			includes: part.includes.map((i) => `${i.system ? '<' : '"'}${i.path}`),
+			functions: part.functions.map((f) => f.name),
+			bodies: part.constructorBodies.map((b) => b.function),
+			moduleEvents: part.constructorBodies.some((b) => b.kind === 'mod-load' || b.kind === 'mod-unload'),
+		});
+		Object.assign(part, EMPTY);
+	}
+
+	isSpilled(file: string): boolean {
+		return this.at.has(file);
+	}
+
+	/** A spilled part's fields, read back (a fresh copy each time). */
+	read(file: string): SpilledFields | undefined {
+		const where = this.at.get(file);
+		if (!where) return undefined;
+		const bytes = Buffer.allocUnsafe(where.length);
+		fs.readSync(this.fd, bytes, 0, where.length, where.offset);
+		return deserialize(bytes) as SpilledFields;
+	}
+
+	/** Puts a part's fields back for good: the part is whole again. */
+	restore(part: FileIndex): void {
+		const fields = this.read(part.file);
+		if (!fields) return;
+		Object.assign(part, fields);
+		this.at.delete(part.file);
+		this.summaries.delete(part.file);
+	}
+
+	close(): void {
+		if (this.closed) return;
+		this.closed = true;
+		fs.closeSync(this.fd);
+	}
+}
+
+/** A spilled part's #includes (from its summary), or a whole part's own. */
+export function includesFrom(store: PartStore): (part: FileIndex) => Array<{ path: string; system: boolean }> {
+	return (part) => {
+		const s = store.summaries.get(part.file);
+		return s ? s.includes.map((i) => ({ path: i.slice(1), system: i[0] === '<' })) : part.includes;
+	};
+}
+
+/** Restores the spilled parts that define (or, with `bodiesOnly`, hold a constructor body of) one of `names`. */
+function restoreDefiners(store: PartStore, own: FileIndex[], names: ReadonlySet<string>, bodiesOnly = false): void {
+	if (names.size === 0) return;
+	for (const p of own) {
+		const s = store.summaries.get(p.file);
+		if (s && ((!bodiesOnly && s.functions.some((n) => names.has(n))) || s.bodies.some((n) => names.has(n)))) store.restore(p);
+	}
+}
+
+/**
+ * Brings back whole, before the merge, the spilled parts whose functions or
+ * constructor bodies it reads: every definer of an iattach function, of a
+ * function an iattach calls, of a sysctl handler or of a function named with
+ * --constructor (their existence and calls count); the parts holding a
+ * constructor body of a pr_init or SYSINIT function or a MOD_LOAD case. The
+ * merge then reads what it would from whole parts. `all` also holds saved
+ * parts (`--index`), whose registrations count.
+ */
+export function restoreForMerge(store: PartStore, own: FileIndex[], all: FileIndex[], named: readonly string[]): void {
+	const iattach = new Set<string>();
+	const defined = new Set<string>(named);
+	const registered = new Set<string>();
+	for (const p of all) {
+		for (const mi of p.modinfos) {
+			const f = mi.fields.vmi_iattach?.value.replace(/^&/, '');
+			if (f) iattach.add(f);
+		}
+		for (const pi of p.protocolInits) registered.add(pi.name);
+		for (const s of p.sysinits) if (s.name === 'SYSINIT' && s.args[3]) registered.add(s.args[3]);
+		for (const s of p.sysctls) if (s.handler) defined.add(s.handler.replace(/^&/, '').trim());
+	}
+	for (const p of own) if (store.summaries.get(p.file)?.moduleEvents) store.restore(p);
+	restoreDefiners(store, own, new Set([...defined, ...iattach]));
+	restoreDefiners(store, own, registered, true);
+	// Every iattach definer is whole now: the functions they call, by any of their definitions.
+	const callees = new Set<string>();
+	for (const p of all) for (const f of p.functions) if (iattach.has(f.name)) for (const c of f.calls) callees.add(c);
+	restoreDefiners(store, own, callees);
+}
+
+/** Brings back whole the spilled parts the plan reads (filesNeededWhole). */
+export function restoreWhole(store: PartStore, parts: FileIndex[], whole: ReadonlySet<string>): void {
+	for (const p of parts) if (whole.has(p.file)) store.restore(p);
+}
