@@ -7,7 +7,6 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import { serialize } from 'v8';
 import { mapOrdered } from './batch/ordered';
 import { TaskTimeoutError, WorkerPool } from './batch/pool';
 import { FileOutcome, FileTask, indexTask, migrateTask, MigrateSettings, timedOut, usesTask } from './batch/tasks';
@@ -19,7 +18,7 @@ import { fileChangedSince, isReadOnly, writeAtomically } from './fs/write';
 import type { CorpusIndex } from './index/corpus-index';
 import { emptyIndex, filesNeededWhole, mergeIndex, migrationView, OwnFileFields, ownFileFields, partOf, withOwnFields, withPlainUses } from './index/corpus-index';
 import { includesFrom, PartStore, restoreForMerge, restoreWhole } from './index/part-store';
-import { InternTable, internStrings } from './index/intern';
+import { InternTable, internStrings, shareEmptyFields } from './index/intern';
 import { finishIndex, scanSources, ScanOptions } from './index/scan';
 import type { FileIndex, Span } from './index/types';
 import { verifyIndexes, VerifyResult } from './verify/verify';
@@ -320,7 +319,7 @@ async function indexParts(sources: FileTask[], runner: Runner, window: number, t
 			bytes += r.size;
 			if (r.part) {
 				if (store && !r.part.file.endsWith('.h')) store.spill(r.part);
-				parts.push(internStrings(r.part, strings));
+				parts.push(internStrings(store ? shareEmptyFields(r.part) : r.part, strings));
 			}
 		}
 		onProgress?.({ phase: 'index', done: k + 1, total: sources.length, bytes });
@@ -478,10 +477,11 @@ class PooledRunner implements Runner {
 		return this.run<Array<{ member: string; span: Span }>>({ phase: 'uses', file: PooledRunner.task(f), part });
 	}
 	setMigration(index: CorpusIndex, settings: MigrateSettings, ownFor: OwnFor) {
-		// Serialized once (the structured-clone format keeps shared objects shared, which transforms
-		// compare by identity; JSON would not); each worker deserializes it once.
+		// Structured-cloned for each worker (the format keeps shared objects shared, which transforms
+		// compare by identity; JSON would not). A serialized copy kept for all of them would stay in
+		// memory, in this thread and in each worker, for the whole phase.
 		this.ownFor = ownFor;
-		const context: WorkerContext = { index: serialize(index), settings };
+		const context: WorkerContext = { index, settings };
 		this.pool.setContext(context);
 	}
 	migrate(f: FileTask) {

@@ -106,3 +106,19 @@ describe('the workers\' view of the index', () => {
 		expect(two.stderr.toString('latin1')).toBe(one.stderr.toString('latin1'));
 	}, 120_000);
 });
+
+describe('members used across a large tree', () => {
+	const header = `struct vnet_pop {\n\tint\t_pop_n;\n};\n#define\tVNET_POP(sym)\tVSYM(vnet_pop, sym)\n#define\tV_pop_n\tVNET_POP(pop_n)\n`;
+	const definer = `#include "vpop.h"\n\n#ifdef VIMAGE_GLOBALS\nstatic int\tpop_n;\n#endif\n\nint\npop_get(void)\n{\n\treturn (V_pop_n);\n}\n`;
+	const user = (k: number) => `#include "vpop.h"\n\nint\nuser${k}(void)\n{\n\treturn (V_pop_n + ${k});\n}\n`;
+
+	it('a static used in many files: the note names the first ten and counts the rest; each user sees the declaration', async () => {
+		const files = [{ path: 'vpop.h', content: header }, { path: 'pop.c', content: definer }, ...Array.from({ length: 13 }, (_, k) => ({ path: `u${String(k).padStart(2, '0')}.c`, content: user(k) }))];
+		const r = await migrate({ files });
+		const note = r.files.flatMap((f) => f.diagnostics).find((d) => d.message.startsWith('pop_n: static in its definition'))!;
+		expect(note.message).toBe(`pop_n: static in its definition, but used in ${Array.from({ length: 10 }, (_, k) => `u${String(k).padStart(2, '0')}.c`).join(', ')} and 3 more files: defined without static`);
+		// The container header keeps the declaration every user needs, so no user gets a local one.
+		expect(r.files.find((f) => f.path === 'vpop.h')!.output).toContain('VNET_DECLARE(int, pop_n);');
+		for (const f of r.files.filter((x) => x.path.startsWith('u'))) expect(f.output).not.toContain('VNET_DECLARE');
+	});
+});

@@ -24,7 +24,7 @@ import { partOf } from '../src/index/corpus-index';
 import { allConditionals, Conditional, Directive, joinTokens, lex, tokenIndexAt } from '../src/lex/lexer';
 import { ParsedFile } from '../src/parse/parsed-file';
 import { includedFiles, includeSpelling, resolveInclude } from '../src/index/includes';
-import { accessorDefines, sharedConditions, FRAMEWORK_HEADER, MemberPlan, MigrationPlan, membersByName, ModulePlan, planMigration } from '../src/plan/members';
+import { accessorDefines, sharedConditions, FRAMEWORK_HEADER, MemberPlan, MigrationPlan, membersByName, ModulePlan, planMigration, usesMember } from '../src/plan/members';
 import { isBlank, lineEndOf, lineStartOf } from '../src/source';
 import type { RunContext, Transform, TransformResult } from '../src/transform';
 import { toJscodeshift } from '../src/jscodeshift';
@@ -524,8 +524,9 @@ function visibility(ctx: FileContext, plan: MigrationPlan): void {
 	const { file } = ctx;
 	const seen = includedFiles(ctx.index, file.path, plan.deletedHeaders);
 	const missing: MemberPlan[] = [];
+	const plainUsed = new Set(ctx.index.plainUses.filter((u) => u.span.file === file.path).map((u) => u.member));
 	for (const p of ctx.members.values()) {
-		if (!p.users.includes(file.path)) continue;
+		if (!usesMember(p.member, ctx.part!, plainUsed)) continue;
 		const defFile = p.site?.span.file ?? p.placedIn;
 		if (defFile === file.path && p.localDefine) continue;
 		if (p.declarationFiles.some((f) => f === file.path || seen.has(f))) continue;

@@ -1,6 +1,6 @@
 /*
  * A small worker_threads pool for the per-file phases. Each worker runs one
- * task at a time; a context (the serialized index of the run) is sent to
+ * task at a time; a context (the index view of the run) is sent to
  * every worker once, and again to a worker that replaces one terminated for
  * exceeding the per-file time limit. Results come back as they complete;
  * `mapOrdered` (ordered.ts) puts them back in input order.

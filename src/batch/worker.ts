@@ -3,7 +3,6 @@
  * context names, turning the event loop between files so that the native
  * binding frees the trees of the last one (spec §5).
  */
-import { deserialize } from 'v8';
 import { parentPort } from 'worker_threads';
 import type { CorpusIndex, FileIndex } from '../index/types';
 import { OwnFileFields, withOwnFields } from '../index/corpus-index';
@@ -13,8 +12,8 @@ import { FileTask, indexTask, migrateTask, MigrateSettings, usesTask } from './t
 export interface WorkerContext {
 	/** Phase 1b: every member's name. */
 	names?: string[];
-	/** Phase 2: the whole index, `v8.serialize`d once for all workers, and the run's settings. */
-	index?: Uint8Array;
+	/** Phase 2: the index the migration reads (structured-cloned for each worker: no serialized copy stays behind) and the run's settings. */
+	index?: CorpusIndex;
 	settings?: MigrateSettings;
 }
 
@@ -64,7 +63,7 @@ parentPort?.on('message', (message: { type: 'context'; context: WorkerContext } 
 		const c = message.context;
 		names = new Set(c.names ?? []);
 		// Interned: each worker holds a whole copy of the index, whose strings repeat (paths in every span).
-		index = c.index ? internStrings(deserialize(c.index) as CorpusIndex) : undefined;
+		index = c.index ? internStrings(c.index) : undefined;
 		settings = c.settings;
 		return;
 	}

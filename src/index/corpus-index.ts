@@ -7,6 +7,7 @@
  */
 import { canonicalType } from './ctypes';
 import { resolveInclude } from './includes';
+import { shareEmptyFields } from './intern';
 import type {
 	Assignment,
 	Constructor,
@@ -411,7 +412,7 @@ export function migrationView(index: CorpusIndex, includesOf: IncludesOf = ownIn
 		slim.add(p.file);
 		const first = firstSpelling.get(p.file);
 		const includes = first ? (p.includes.length || !spilledIncludes ? p.includes : spilledIncludes(p.file)).filter((_, k) => first.has(k)) : [];
-		return {
+		return shareEmptyFields({
 			...view,
 			includes,
 			macroDefinitions: [],
@@ -425,7 +426,7 @@ export function migrationView(index: CorpusIndex, includesOf: IncludesOf = ownIn
 			structRefs: [],
 			fallbackRefs: [],
 			vnetDefinitions: [],
-		};
+		});
 	});
 	return { view: { ...index, parts }, slim };
 }

@@ -50,3 +50,22 @@ export function internStrings<T>(root: T, table: InternTable = new Map()): T {
 	}
 	return root;
 }
+
+const NO_ARRAY = Object.freeze([]) as unknown as never[];
+const NO_RECORD = Object.freeze({}) as Record<string, never>;
+
+/**
+ * Points every empty array or object field of `record` at one shared, frozen
+ * empty value: most of a large tree's index parts have most fields empty,
+ * and an empty array costs as much as a small object. Frozen, so that no use
+ * can fill one part's field for all of them.
+ */
+export function shareEmptyFields<T extends object>(record: T): T {
+	const fields = record as unknown as Record<string, unknown>;
+	for (const [k, v] of Object.entries(fields)) {
+		if (Array.isArray(v)) {
+			if (v.length === 0) fields[k] = NO_ARRAY;
+		} else if (v && typeof v === 'object' && Object.keys(v).length === 0) fields[k] = NO_RECORD;
+	}
+	return record;
+}

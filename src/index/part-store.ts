@@ -23,10 +23,8 @@ export const SPILLED_FIELDS = [
 
 export type SpilledFields = Pick<FileIndex, (typeof SPILLED_FIELDS)[number]>;
 
-const EMPTY: SpilledFields = {
-	includes: [], functions: [], constructorBodies: [], initVnetUses: [], macroDefinitions: [], accessorFirstUse: {}, fallbackRefs: [],
-	containerPointers: [], structRefs: [], vnetDefinitions: [], unparsed: [], items: [], records: [], typedefDefinitions: [], constantMacros: [],
-};
+/** What a spilled part holds in place of its fields, shared by all of them: frozen, so no use can fill it. */
+const EMPTY = Object.freeze(Object.fromEntries(SPILLED_FIELDS.map((f) => [f, Object.freeze(f === 'accessorFirstUse' ? {} : [])]))) as unknown as SpilledFields;
 
 export interface SpillSummary {
 	/** Each #include as `<path` (system) or `"path`, in order. */

@@ -7,7 +7,7 @@
  * function pointers, tags for anonymous queue heads).
  */
 import { partOf } from '../index/corpus-index';
-import type { Condition, CorpusIndex, GlobalDeclaration, MemberInfo, Module } from '../index/types';
+import type { Condition, CorpusIndex, FileIndex, GlobalDeclaration, MemberInfo, Module } from '../index/types';
 
 export interface MemberPlan {
 	member: MemberInfo;
@@ -39,8 +39,6 @@ export interface MemberPlan {
 	 * the header alive), so every file that included it still sees it.
 	 */
 	declareInContainer: boolean;
-	/** Files that use it (V_x, direct accesses, plain names), other than by definition. */
-	users: string[];
 	/** Whether the defining file gets its own `#define V_x VNET(x)`. */
 	localDefine: boolean;
 	dead: boolean;
@@ -93,6 +91,7 @@ function placementFile(m: MemberInfo, index: CorpusIndex): string | undefined {
 	return index.parts.find((p) => p.file.endsWith('.c') && (p.accessorUses[accessor] ?? 0) > 0)?.file;
 }
 
+/** Files that use a member (V_x, direct accesses, plain names), other than by definition; `usesMember` asks it of one file. */
 function usersOf(m: MemberInfo, index: CorpusIndex): string[] {
 	const accessor = m.accessor?.name ?? `V_${m.name}`;
 	const files = new Set<string>();
@@ -143,7 +142,6 @@ function planMember(m: MemberInfo, index: CorpusIndex): MemberPlan {
 		nameWithBounds: `${m.name}${bounds(m)}`,
 		declarationFiles,
 		declareInContainer: false,
-		users,
 		localDefine: false,
 		dead: m.dead,
 		notes: [],
@@ -166,7 +164,9 @@ function planMember(m: MemberInfo, index: CorpusIndex): MemberPlan {
 	const usedElsewhere = users.some((f) => f !== defFile);
 	if (plan.isStatic && usedElsewhere) {
 		plan.isStatic = false;
-		plan.notes.push(`static in its definition, but used in ${users.filter((f) => f !== defFile).join(', ')}: defined without static`);
+		const others = users.filter((f) => f !== defFile);
+		const listed = others.length > 10 ? `${others.slice(0, 10).join(', ')} and ${others.length - 10} more files` : others.join(', ');
+		plan.notes.push(`static in its definition, but used in ${listed}: defined without static`);
 	}
 	if (!plan.isStatic && declarationFiles.length === 0 && usedElsewhere && m.span.file) {
 		plan.declareInContainer = true;
@@ -321,4 +321,14 @@ export function accessorDefines(names: string[], oldColumn = 0): string[] {
 		const tabs = Math.max(1, Math.ceil((column - end) / 8));
 		return `#define\tV_${n}${'\t'.repeat(tabs)}VNET(${n})`;
 	});
+}
+
+/**
+ * Whether a file uses a member (as `usersOf` counts it), from the file's own
+ * part: asked of every file, where a list of each member's users would hold
+ * a large tree's every file once per member.
+ */
+export function usesMember(m: MemberInfo, part: FileIndex, plainUsed: ReadonlySet<string>): boolean {
+	const accessor = m.accessor?.name ?? `V_${m.name}`;
+	return (part.accessorUses[accessor] ?? 0) > 0 || part.directAccesses.some((d) => d.member === m.name) || plainUsed.has(m.name);
 }
