@@ -221,7 +221,16 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
 		if (options.keepIndexWhole) runner.setMigration(index, settings, () => undefined);
 		else {
 			const { view, slim } = migrationView(index, store ? includesFrom(store) : undefined, store ? (f) => store.read(f)!.includes : undefined);
-			runner.setMigration(view, settings, (file) => (slim.has(file) ? ownFileFields(partOf(index, file)!, store?.read(file)) : undefined));
+			if (store) {
+				// A slim file's own fields come from the store, or, for the few parts the merge brought back
+				// whole, from a copy taken now: the main thread keeps no index of its own from here.
+				const restored = new Map([...slim].filter((f) => !store.isSpilled(f)).map((f) => [f, ownFileFields(partOf(index, f)!)]));
+				runner.setMigration(view, settings, (file) => (slim.has(file) ? restored.get(file) ?? ownFileFields(store.read(file)!) : undefined));
+				index = emptyIndex();
+			} else {
+				const whole = index;
+				runner.setMigration(view, settings, (file) => (slim.has(file) ? ownFileFields(partOf(whole, file)!) : undefined));
+			}
 		}
 		// A file named on the command line is rooted at its directory, so a link there leaving it is caught too.
 		// Resolved once (a file's own real path is resolved when it is written).

@@ -46,8 +46,12 @@ describe('the part store', () => {
 			for (const f of SPILLED_FIELDS) expect(part[f]).toEqual(f === 'accessorFirstUse' ? {} : []);
 			expect(store.summaries.get(part.file)).toEqual({ includes: ['"vzap.h'], functions: ['zap_defaults'], bodies: ['zap_defaults'], moduleEvents: false });
 			expect(store.read(part.file)!.functions).toEqual(before.functions);
+			// Globals stay in memory (the merge's members point into them) and are in the store too, for the file's task.
+			const globals = part.globals;
+			expect(store.read(part.file)!.globals).toEqual(before.globals);
 			store.restore(part);
 			expect(part).toEqual(before);
+			expect(part.globals).toBe(globals);
 			expect(store.isSpilled(part.file)).toBe(false);
 		} finally {
 			store.close();

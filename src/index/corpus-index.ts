@@ -336,9 +336,10 @@ export const OWN_FILE_FIELDS = [
 
 export type OwnFileFields = Pick<FileIndex, (typeof OWN_FILE_FIELDS)[number]>;
 
-export function ownFileFields(part: FileIndex, spilled?: Partial<FileIndex>): OwnFileFields {
+/** The own-file fields of a part (or of what the part store kept of one). */
+export function ownFileFields(part: OwnFileFields): OwnFileFields {
 	const out: Record<string, unknown> = {};
-	for (const f of OWN_FILE_FIELDS) out[f] = spilled && f in spilled ? spilled[f] : part[f];
+	for (const f of OWN_FILE_FIELDS) out[f] = part[f];
 	return out as unknown as OwnFileFields;
 }
 
