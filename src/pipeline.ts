@@ -9,6 +9,7 @@ import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { mapOrdered } from './batch/ordered';
 import { TaskTimeoutError, WorkerPool } from './batch/pool';
+import { collectIfGrown } from './batch/heap';
 import { FileOutcome, FileTask, indexTask, migrateTask, MigrateSettings, timedOut, usesTask } from './batch/tasks';
 import type { WorkerContext, WorkerTask } from './batch/worker';
 import type { Diagnostic } from './diagnostics';
@@ -420,6 +421,7 @@ interface Runner {
 async function thenYield<T>(p: Promise<T>): Promise<T> {
 	const r = await p;
 	await yieldToEventLoop();
+	collectIfGrown();
 	return r;
 }
 

@@ -7,6 +7,7 @@ import { parentPort } from 'worker_threads';
 import type { CorpusIndex, FileIndex } from '../index/types';
 import { OwnFileFields, withOwnFields } from '../index/corpus-index';
 import { internStrings } from '../index/intern';
+import { collectIfGrown } from './heap';
 import { FileTask, indexTask, migrateTask, MigrateSettings, usesTask } from './tasks';
 
 export interface WorkerContext {
@@ -54,6 +55,7 @@ async function drain(): Promise<void> {
 		}
 		// Let the event loop turn between files, so the binding frees the last one's trees.
 		await new Promise((resolve) => setImmediate(resolve));
+		collectIfGrown();
 	}
 	running = false;
 }
