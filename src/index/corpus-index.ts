@@ -322,24 +322,22 @@ export function withPlainUses(index: CorpusIndex, uses: Array<{ member: string; 
 const MAIN_THREAD_FIELDS = ['constructorBodies', 'records', 'typedefDefinitions', 'constantMacros', 'initVnetUses', 'diagnostics'] as const;
 
 /**
- * Fields the migration reads only for the file being migrated (its own
- * includes, definitions, functions...): a worker gets them with that file's
- * task. Other files' copies in the shared view keep of them only what a
- * cross-file question needs: the V_ macros a file defines, the functions
- * named as constructors or sysctl handlers, the first #include spelling of
- * each tree file.
+ * What the migration reads of other files' parts: which files use which
+ * accessors and members, modinfos, sysctls, V_ macros defined, typedef
+ * names; and, filtered, the first #include spelling of each tree file, the
+ * functions named as constructors or sysctl handlers, the V_ macros a file
+ * defines. Everything else of a part only its own file's migration reads: a
+ * worker gets it with that file's task.
  */
-export const OWN_FILE_FIELDS = [
-	'includes', 'macroDefinitions', 'accessorFirstUse', 'globals', 'functions', 'definedMacros', 'unparsed', 'items',
-	'containerPointers', 'structRefs', 'fallbackRefs', 'vnetDefinitions',
-] as const;
+const CROSS_FILE_FIELDS = ['accessorUses', 'directAccesses', 'modinfos', 'sysctls', 'accessorMacros', 'typedefs'] as const;
 
-export type OwnFileFields = Pick<FileIndex, (typeof OWN_FILE_FIELDS)[number]>;
+/** A part's fields the migration of its own file reads: all but its name and the main thread's. */
+export type OwnFileFields = Omit<FileIndex, 'file' | (typeof MAIN_THREAD_FIELDS)[number]>;
 
 /** The own-file fields of a part (or of what the part store kept of one). */
-export function ownFileFields(part: OwnFileFields): OwnFileFields {
+export function ownFileFields(part: FileIndex): OwnFileFields {
 	const out: Record<string, unknown> = {};
-	for (const f of OWN_FILE_FIELDS) out[f] = part[f];
+	for (const [k, v] of Object.entries(part)) if (k !== 'file' && !(MAIN_THREAD_FIELDS as readonly string[]).includes(k)) out[k] = v;
 	return out as unknown as OwnFileFields;
 }
 
@@ -412,22 +410,16 @@ export function migrationView(index: CorpusIndex, includesOf: IncludesOf = ownIn
 		if (p.file.endsWith('.h') || whole.has(p.file)) return view;
 		slim.add(p.file);
 		const first = firstSpelling.get(p.file);
-		const includes = first ? (p.includes.length || !spilledIncludes ? p.includes : spilledIncludes(p.file)).filter((_, k) => first.has(k)) : [];
-		return shareEmptyFields({
-			...view,
-			includes,
-			macroDefinitions: [],
-			accessorFirstUse: {},
-			globals: [],
-			functions: p.functions.filter((f) => named.has(f.name)),
-			definedMacros: p.definedMacros.filter((d) => d.startsWith('V_')),
-			unparsed: [],
-			items: [],
-			containerPointers: [],
-			structRefs: [],
-			fallbackRefs: [],
-			vnetDefinitions: [],
-		});
+		const thin = view as unknown as Record<string, unknown>;
+		for (const [k, v] of Object.entries(thin)) {
+			if (Array.isArray(v)) thin[k] = [];
+			else if (v && typeof v === 'object') thin[k] = {};
+		}
+		for (const f of CROSS_FILE_FIELDS) thin[f] = p[f];
+		thin.includes = first ? (p.includes.length || !spilledIncludes ? p.includes : spilledIncludes(p.file)).filter((_, k) => first.has(k)) : [];
+		thin.functions = p.functions.filter((f) => named.has(f.name));
+		thin.definedMacros = p.definedMacros.filter((d) => d.startsWith('V_'));
+		return shareEmptyFields(view);
 	});
 	return { view: { ...index, parts }, slim };
 }

@@ -21,11 +21,7 @@ export const SPILLED_FIELDS = [
 	'containerPointers', 'structRefs', 'vnetDefinitions', 'unparsed', 'items', 'records', 'typedefDefinitions', 'constantMacros',
 ] as const;
 
-/** Written to the store too, but kept in memory as well (the merge reads them): a spilled file's task takes all its own fields from the store. */
-const COPIED_FIELDS = ['globals', 'definedMacros'] as const;
-
 export type SpilledFields = Pick<FileIndex, (typeof SPILLED_FIELDS)[number]>;
-export type StoredFields = SpilledFields & Pick<FileIndex, (typeof COPIED_FIELDS)[number]>;
 
 /** What a spilled part holds in place of its fields, shared by all of them: frozen, so no use can fill it. */
 const EMPTY = Object.freeze(Object.fromEntries(SPILLED_FIELDS.map((f) => [f, Object.freeze(f === 'accessorFirstUse' ? {} : [])]))) as unknown as SpilledFields;
@@ -58,9 +54,8 @@ export class PartStore {
 
 	/** Moves a part's spilled fields to disk; the part keeps them empty. */
 	spill(part: FileIndex): void {
-		const fields: Record<string, unknown> = {};
-		for (const f of [...SPILLED_FIELDS, ...COPIED_FIELDS]) fields[f] = part[f];
-		const bytes = serialize(fields);
+		// The whole part: a spilled file's task takes all its own fields from here.
+		const bytes = serialize(part);
 		fs.writeSync(this.fd, bytes, 0, bytes.length, this.end);
 		this.at.set(part.file, { offset: this.end, length: bytes.length });
 		this.end += bytes.length;
@@ -77,18 +72,18 @@ export class PartStore {
 		return this.at.has(file);
 	}
 
-	/** A spilled part's fields, read back (a fresh copy each time). */
-	read(file: string): StoredFields | undefined {
+	/** A spilled part as it was whole, read back (a fresh copy each time). */
+	read(file: string): FileIndex | undefined {
 		const where = this.at.get(file);
 		if (!where) return undefined;
 		const bytes = Buffer.allocUnsafe(where.length);
 		fs.readSync(this.fd, bytes, 0, where.length, where.offset);
-		return deserialize(bytes) as StoredFields;
+		return deserialize(bytes) as FileIndex;
 	}
 
 	/**
 	 * Puts a part's spilled fields back for good: the part is whole again. The
-	 * copied ones stay as they are: the merge's members point into them.
+	 * others stay as they are: the merge's members point into them.
 	 */
 	restore(part: FileIndex): void {
 		const stored = this.read(part.file);
