@@ -4,14 +4,15 @@
  * several times what is live before a full collection: on the 200 MB
  * benchmark tree one thread's heap reached 570 MB with under 200 MB live. The
  * native parse trees are freed with their wrappers, so they wait as well.
- * Between files, a full collection runs when the heap has grown well past
- * what the last one left.
+ * Between files, a full collection runs when the heap or the process has
+ * grown well past what the last one left.
  */
 import { getHeapStatistics, setFlagsFromString } from 'v8';
 import { runInNewContext } from 'vm';
 
 let collect: (() => void) | undefined;
 let live = 0;
+let rssAfter = 0;
 
 function collector(): () => void {
 	if (!collect) {
@@ -22,10 +23,17 @@ function collector(): () => void {
 	return collect;
 }
 
-/** Collects garbage when the heap holds more than twice, and 64 MB more than, what was live after the last collection. */
+/**
+ * Collects garbage when the heap holds more than twice, and 64 MB more than,
+ * what was live after the last collection; or when the process has grown by
+ * 128 MB since: the parse trees are native memory V8 does not see, freed
+ * only when their wrappers are collected.
+ */
 export function collectIfGrown(): void {
 	const used = getHeapStatistics().used_heap_size;
-	if (used < 2 * live || used < live + 64e6) return;
+	const rss = process.memoryUsage.rss();
+	if ((used < 2 * live || used < live + 64e6) && rss < rssAfter + 128e6) return;
 	collector()();
 	live = getHeapStatistics().used_heap_size;
+	rssAfter = process.memoryUsage.rss();
 }
