@@ -242,6 +242,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
 			return fs.realpath(root).catch(() => root);
 		}));
 		const results: FileResult[] = [];
+		const diagnosticStrings: InternTable = new Map();
 		const keepAll = !options.onResult || options.verify;
 		let bytes = 0;
 		// Each file is written as soon as its result arrives (writes overlap one another and the
@@ -265,8 +266,10 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
 		await mapOrdered(sources, window, migrateOne, async (result, k) => {
 			await options.onResult?.(result);
 			options.onProgress?.({ phase: 'migrate', done: k + 1, total: sources.length, bytes });
-			// Streaming runs keep only what the summary and report need.
-			results.push(keepAll ? result : { ...result, edits: [], output: undefined, diff: undefined });
+			// Streaming runs keep only what the summary and report need; the diagnostics' strings interned
+			// (the same notes recur in thousands of files, and a name sliced from a file's text would keep
+			// the text alive).
+			results.push(keepAll ? result : { ...result, edits: [], output: undefined, diff: undefined, diagnostics: internStrings(result.diagnostics, diagnosticStrings) });
 		});
 		lap('migrate');
 
@@ -328,8 +331,10 @@ async function indexParts(sources: FileTask[], runner: Runner, window: number, t
 		else {
 			bytes += r.size;
 			if (r.part) {
-				if (store && !r.part.file.endsWith('.h')) store.spill(r.part);
-				parts.push(internStrings(store ? shareEmptyFields(r.part) : r.part, strings));
+				// Interned first: the store's summaries keep names, which in this thread may be slices of the file's text.
+				const part = internStrings(r.part, strings);
+				if (store && !part.file.endsWith('.h')) store.spill(part);
+				parts.push(store ? shareEmptyFields(part) : part);
 			}
 		}
 		onProgress?.({ phase: 'index', done: k + 1, total: sources.length, bytes });
