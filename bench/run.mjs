@@ -102,7 +102,7 @@ function cli(args, cwd) {
 	const err = r.stderr.toString();
 	if (r.status !== 0 && r.status !== 1) throw new Error(`vimage-migrate ${args.join(' ')} exited ${r.status}: ${err.slice(-2000)}`);
 	const rss = Number(/maxrss=(\d+)/.exec(err)?.[1] ?? NaN) / 1024;
-	const summary = /files: .*/.exec(err)?.[0] ?? '';
+	const summary = /^files: .*/m.exec(err)?.[0] ?? '';
 	return { seconds, rss, summary };
 }
 
