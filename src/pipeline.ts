@@ -190,7 +190,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
 	const window = reorderWindow(jobs);
 	const timedOutFiles = new Set<string>();
 	// Own-file fields of the index wait on disk between the phases (part-store.ts); verify reads whole parts.
-	const store = options.keepIndexWhole || options.verify || options.shard || !transforms.some((t) => t.usesIndex) ? undefined : new PartStore();
+	const store = options.keepIndexWhole || options.verify || options.shard || !transforms.some((t) => t.usesIndex) ? undefined : PartStore.open();
 	try {
 		// Phase 1: the index. A shard takes the whole tree's index as given (`scan --merge`).
 		let index: CorpusIndex;

@@ -5,7 +5,7 @@
  * files it makes slim) migrates byte for byte the same with workers as in
  * one thread, which uses the whole index.
  */
-import { mkdtempSync } from 'fs';
+import { mkdtempSync, openSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
@@ -130,5 +130,32 @@ describe('members used across a large tree', () => {
 		// The container header keeps the declaration every user needs, so no user gets a local one.
 		expect(r.files.find((f) => f.path === 'vpop.h')!.output).toContain('VNET_DECLARE(int, pop_n);');
 		for (const f of r.files.filter((x) => x.path.startsWith('u'))) expect(f.output).not.toContain('VNET_DECLARE');
+	});
+});
+
+describe('the part store when the disk will not take it', () => {
+	it('a full disk keeps every part whole in memory, and a temporary directory that cannot be used runs without a store: same result', async () => {
+		const { index } = await scanTree({ paths: ['test/fixtures/split-module'], cwd: ROOT });
+		const part = structuredClone(partOf(index, 'test/fixtures/split-module/zap_defaults.c')!);
+		const before = structuredClone(part);
+		const full = new PartStore(openSync('/dev/full', 'w'));
+		try {
+			full.spill(part);
+			expect(full.isSpilled(part.file)).toBe(false);
+			expect(part).toEqual(before);
+		} finally {
+			full.close();
+		}
+		const paths = ['test/fixtures/split-module'];
+		const whole = await outcome({ paths, cwd: ROOT, keepIndexWhole: true });
+		const saved = process.env.TMPDIR;
+		process.env.TMPDIR = path.join(ROOT, 'no-such-directory', 'tmp');
+		try {
+			expect(PartStore.open()).toBeUndefined();
+			expect(await outcome({ paths, cwd: ROOT })).toBe(whole);
+		} finally {
+			if (saved === undefined) delete process.env.TMPDIR;
+			else process.env.TMPDIR = saved;
+		}
 	});
 });

@@ -42,8 +42,15 @@ export class PartStore {
 	/** What a spilled part had, by file: enough to tell whether it must be whole again. */
 	readonly summaries = new Map<string, SpillSummary>();
 	private closed = false;
+	/** Set when a write failed (a full disk): from then on parts stay whole in memory. */
+	private full = false;
 
-	constructor() {
+	/** `fd`: an open file to use instead of a fresh temporary one (tests). */
+	constructor(fd?: number) {
+		if (fd !== undefined) {
+			this.fd = fd;
+			return;
+		}
 		// Unlinked at once: nothing is left behind, whatever ends the run.
 		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vimage-migrate-'));
 		const file = path.join(dir, 'parts');
@@ -52,11 +59,30 @@ export class PartStore {
 		fs.rmdirSync(dir);
 	}
 
-	/** Moves a part's spilled fields to disk; the part keeps them empty. */
+	/**
+	 * A store in the temporary directory, or none when it cannot be made
+	 * there (read-only, missing): the run then keeps every part in memory,
+	 * with the same result.
+	 */
+	static open(): PartStore | undefined {
+		try {
+			return new PartStore();
+		} catch {
+			return undefined;
+		}
+	}
+
+	/** Moves a part's spilled fields to disk; the part keeps them empty. A part that cannot be written stays whole. */
 	spill(part: FileIndex): void {
+		if (this.full) return;
 		// The whole part: a spilled file's task takes all its own fields from here.
 		const bytes = serialize(part);
-		fs.writeSync(this.fd, bytes, 0, bytes.length, this.end);
+		try {
+			for (let done = 0; done < bytes.length;) done += fs.writeSync(this.fd, bytes, done, bytes.length - done, this.end + done);
+		} catch {
+			this.full = true;
+			return;
+		}
 		this.at.set(part.file, { offset: this.end, length: bytes.length });
 		this.end += bytes.length;
 		this.summaries.set(part.file, {
