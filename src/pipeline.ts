@@ -205,7 +205,6 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
 		} else {
 			const parts = await indexParts(sources, runner, window, timedOutFiles, options.onProgress, store);
 			index = await finishWith(parts, sources, runner, window, { saved: options.index ? [options.index] : [], constructors: options.constructors }, store);
-			if (store) restoreWhole(store, index.parts, filesNeededWhole(index, includesFrom(store)));
 		}
 		if (transforms.some((t) => t.usesIndex)) {
 			const own = new Set(sources.map((s) => s.path));
@@ -221,7 +220,11 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
 		const settings: MigrateSettings = { transforms: transforms.map((t) => t.name), explain: options.explain ?? false, withDiff: options.diffs ?? true, cwd, returnBytes: mode === 'write' };
 		if (options.keepIndexWhole) runner.setMigration(index, settings, () => undefined);
 		else {
-			const { view, slim } = migrationView(index, store ? includesFrom(store) : undefined, store ? (f) => store.read(f)!.includes : undefined);
+			const includesOf = store ? includesFrom(store) : undefined;
+			const whole = filesNeededWhole(index, includesOf);
+			// The parts the plan reads whole come back from the store for good.
+			if (store) restoreWhole(store, index.parts, whole);
+			const { view, slim } = migrationView(index, { whole, includesOf, ...(store ? { spilledIncludes: (f: string) => store.read(f)!.includes } : {}) });
 			if (store) {
 				// A slim file's own fields come from the store, or, for the few parts the merge brought back
 				// whole, from a copy taken now: the main thread keeps no index of its own from here.
@@ -229,8 +232,8 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
 				runner.setMigration(view, settings, (file) => (slim.has(file) ? restored.get(file) ?? ownFileFields(store.read(file)!) : undefined));
 				index = emptyIndex();
 			} else {
-				const whole = index;
-				runner.setMigration(view, settings, (file) => (slim.has(file) ? ownFileFields(partOf(whole, file)!) : undefined));
+				const full = index;
+				runner.setMigration(view, settings, (file) => (slim.has(file) ? ownFileFields(partOf(full, file)!) : undefined));
 			}
 		}
 		// A file named on the command line is rooted at its directory, so a link there leaving it is caught too.

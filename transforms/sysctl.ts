@@ -14,7 +14,7 @@
  */
 import type { Diagnostic, Severity } from '../src/diagnostics';
 import type { Edit } from '../src/edit/edit';
-import { partOf } from '../src/index/corpus-index';
+import { handlerName, partOf } from '../src/index/corpus-index';
 import type { CorpusIndex, SysctlSite } from '../src/index/types';
 import { tokenIndexAt } from '../src/lex/lexer';
 import { ParsedFile } from '../src/parse/parsed-file';
@@ -160,10 +160,6 @@ function plainNamesInArguments(file: ParsedFile, s: SysctlSite, plan: ReturnType
 		}
 	}
 	return edits;
-}
-
-function handlerName(s: SysctlSite): string | undefined {
-	return s.handler?.replace(/^&/, '').trim();
 }
 
 /** Reports what a converted PROC sysctl's handler needs (the edit is made in the handler's file). */

@@ -18,8 +18,10 @@ import type {
 	IncludeSite,
 	IndexDiagnostic,
 	MemberInfo,
+	ModInfo,
 	Module,
 	Span,
+	SysctlSite,
 } from './types';
 import { INDEX_SCHEMA_VERSION } from './types';
 
@@ -30,6 +32,16 @@ export const INIT_VNET_PREFIX = 'INIT_VNET_';
 
 export function isInitVnetName(name: string): boolean {
 	return name.startsWith(INIT_VNET_PREFIX) && name.length > INIT_VNET_PREFIX.length;
+}
+
+/** The function a modinfo names as its per-vnet constructor (`.vmi_iattach = [&]f`). */
+export function iattachOf(mi: ModInfo): string | undefined {
+	return mi.fields.vmi_iattach?.value.replace(/^&/, '') || undefined;
+}
+
+/** The handler function a PROC sysctl names (`[&]f`). */
+export function handlerName(s: SysctlSite): string | undefined {
+	return s.handler?.replace(/^&/, '').trim();
 }
 
 const partCache = new WeakMap<CorpusIndex, Map<string, FileIndex>>();
@@ -256,7 +268,7 @@ export function constructorsOf(parts: FileIndex[], named: string[]): Constructor
 	const fnByName = new Map(functions.map((f) => [f.name, f]));
 	const roles = new Map<string, { kind: ConstructorKind; via?: string }>();
 	for (const mi of parts.flatMap((p) => p.modinfos)) {
-		const iattach = mi.fields.vmi_iattach?.value.replace(/^&/, '');
+		const iattach = iattachOf(mi);
 		if (!iattach) continue;
 		roles.set(iattach, { kind: 'iattach', via: mi.name });
 		for (const callee of fnByName.get(iattach)?.calls ?? []) {
@@ -372,16 +384,24 @@ export function filesNeededWhole(index: CorpusIndex, includesOf: IncludesOf = ow
 	return whole;
 }
 
+export interface ViewOptions {
+	/** `filesNeededWhole` of the index, when the caller has it already. */
+	whole?: ReadonlySet<string>;
+	includesOf?: IncludesOf;
+	/** Reads back the includes of a part whose own fields are on disk (part-store.ts). */
+	spilledIncludes?: (file: string) => IncludeSite[];
+}
+
 /**
  * What the migration phase's workers need of an index (each holds its own
  * copy, so its size counts once per worker). Headers and the files
  * `filesNeededWhole` names are kept whole; the others are slim, and their
  * own-file fields come with their task (`slim` lists them). The members and
- * modules stay shared. `spilledIncludes` reads back the includes of a part
- * whose own fields are on disk.
+ * modules stay shared.
  */
-export function migrationView(index: CorpusIndex, includesOf: IncludesOf = ownIncludes, spilledIncludes?: (file: string) => IncludeSite[]): { view: CorpusIndex; slim: Set<string> } {
-	const whole = filesNeededWhole(index, includesOf);
+export function migrationView(index: CorpusIndex, options: ViewOptions = {}): { view: CorpusIndex; slim: Set<string> } {
+	const { includesOf = ownIncludes, spilledIncludes } = options;
+	const whole = options.whole ?? filesNeededWhole(index, includesOf);
 	// Functions other files' questions name: constructors, the functions calling them, sysctl handlers.
 	const named = new Set<string>();
 	for (const m of index.members) {
@@ -390,7 +410,12 @@ export function migrationView(index: CorpusIndex, includesOf: IncludesOf = ownIn
 			if (a.via) named.add(a.via);
 		}
 	}
-	for (const p of index.parts) for (const s of p.sysctls) if (s.handler) named.add(s.handler.replace(/^&/, '').trim());
+	for (const p of index.parts) {
+		for (const s of p.sysctls) {
+			const h = handlerName(s);
+			if (h) named.add(h);
+		}
+	}
 	// The first spelling of each #include target (by position in its part), which includeSpelling() reads from every part.
 	const firstSpelling = new Map<string, Set<number>>();
 	const targets = new Set<string>();

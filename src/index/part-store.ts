@@ -14,6 +14,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { deserialize, serialize } from 'v8';
+import { handlerName, iattachOf } from './corpus-index';
 import type { FileIndex } from './types';
 
 export const SPILLED_FIELDS = [
@@ -158,12 +159,15 @@ export function restoreForMerge(store: PartStore, own: FileIndex[], all: FileInd
 	const registered = new Set<string>();
 	for (const p of all) {
 		for (const mi of p.modinfos) {
-			const f = mi.fields.vmi_iattach?.value.replace(/^&/, '');
+			const f = iattachOf(mi);
 			if (f) iattach.add(f);
 		}
 		for (const pi of p.protocolInits) registered.add(pi.name);
 		for (const s of p.sysinits) if (s.name === 'SYSINIT' && s.args[3]) registered.add(s.args[3]);
-		for (const s of p.sysctls) if (s.handler) defined.add(s.handler.replace(/^&/, '').trim());
+		for (const s of p.sysctls) {
+			const h = handlerName(s);
+			if (h) defined.add(h);
+		}
 	}
 	for (const p of own) if (store.summaries.get(p.file)?.moduleEvents) store.restore(p);
 	restoreDefiners(store, own, new Set([...defined, ...iattach]));
