@@ -585,10 +585,8 @@ function laterArmDeclarations(file: ParsedFile): boolean {
 
 function scanTree(file: ParsedFile, idx: FileIndex, spans: Spans): void {
 	const variants = file.variants;
-	const primary = variants.get(variants.count > 1 ? 1 : 0);
-	// Statements in later #if arms are read from a variant that keeps every arm: the masked
-	// primary does; an "arm 0" primary (no masks) does not, so the original is parsed too.
-	if (primary.name !== 'masked') variants.get(0);
+	// The masked variant (the original when nothing needed masking) keeps every #if arm.
+	const primary = variants.masked();
 	// The primary variant first; the others only when it has errors somewhere, or when a later
 	// #else/#elif arm at file scope holds declarations the primary (first arms only) blanks.
 	const trees = primary.tree.rootNode.hasError || laterArmDeclarations(file)

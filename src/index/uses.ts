@@ -50,7 +50,7 @@ export function scanPlainUses(file: ParsedFile, part: FileIndex, memberNames: Se
 		if (prev && (prev.kind === 'ident' || prev.text === '*') && next && DECLARATOR_FOLLOWERS.has(next.text) && prev.text !== 'return') continue;
 		if (contains(excluded, t.start)) continue;
 		// Only identifiers in expressions count, not type or field names (`TAILQ_HEAD(ipqhead, ipq)`).
-		const tree = file.variants.get(file.variants.count > 1 ? 1 : 0).tree;
+		const tree = file.variants.masked().tree;
 		const node = tree.rootNode.descendantForIndex(t.start, t.end);
 		if (node.type !== 'identifier' || insideError(node)) continue;
 		// A local or parameter of the same name shadows the global.

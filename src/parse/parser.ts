@@ -51,8 +51,9 @@ function getParser(): ParserT {
 	return parser;
 }
 
-export function parseC(text: string): Tree {
-	return getParser().parse(text);
+/** Parses `text`; with `oldTree` (edited to match `text`, see Tree.edit), reparses only what changed. */
+export function parseC(text: string, oldTree?: Tree): Tree {
+	return getParser().parse(text, oldTree);
 }
 
 export function yieldToEventLoop(): Promise<void> {

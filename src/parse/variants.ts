@@ -215,18 +215,21 @@ export class ParseVariants {
 	private readonly plan: Array<() => Variant | undefined>;
 	/** Index of the masked variant in the plan: the original's when nothing needed masking. */
 	private readonly maskedIndex: number;
+	/** The masked variant's text (the original when nothing needed masking). */
+	readonly maskedText: string;
 
 	constructor(readonly text: string, lexed: Lexed) {
 		const masked = Buffer.from(text, 'latin1');
 		const typeMasks = applyTypeMasks(masked, lexed.tokens);
 		const hasMasks = maskIteratorMacros(masked, lexed) || typeMasks;
 		this.maskedIndex = hasMasks ? 1 : 0;
+		this.maskedText = hasMasks ? masked.toString('latin1') : text;
 		const maxArms = Math.min(
 			MAX_ARM_VARIANTS,
 			allConditionals(lexed).reduce((m, c) => Math.max(m, c.arms.length), 0),
 		);
 		this.plan = [() => this.make('original', text)];
-		if (hasMasks) this.plan.push(() => this.make('masked', masked.toString('latin1')));
+		if (hasMasks) this.plan.push(() => this.make('masked', this.maskedText));
 		for (let k = 0; k < maxArms; k++) {
 			this.plan.push(() => {
 				const buf = Buffer.from(masked);
@@ -246,6 +249,17 @@ export class ParseVariants {
 	 */
 	masked(): Variant {
 		return this.get(this.maskedIndex);
+	}
+
+	/**
+	 * The masked variant's tree, handed over to be edited and reparsed
+	 * (tree-sitter edits a tree in place): this file forgets it, and parses
+	 * the masked variant afresh if asked for it again.
+	 */
+	takeMaskedTree(): Tree {
+		const tree = this.masked().tree;
+		this.built[this.maskedIndex] = undefined;
+		return tree;
 	}
 
 	get count(): number {
@@ -274,12 +288,21 @@ export class ParseVariants {
 	 * result; parses further variants only as needed.
 	 */
 	find<T>(accept: (v: Variant) => T | undefined): { variant: Variant; value: T } | undefined {
-		for (let k = 0; k < this.plan.length; k++) {
+		for (const k of this.order()) {
 			const v = this.get(k);
 			const value = accept(v);
 			if (value !== undefined) return { variant: v, value };
 		}
 		return undefined;
+	}
+
+	/**
+	 * Plan indices in the order `find` tries them: the masked variant first (it reads
+	 * everything the original does, and the macros the grammar cannot), then the rest.
+	 */
+	private order(): number[] {
+		const rest = this.plan.map((_, k) => k).filter((k) => k !== this.maskedIndex);
+		return [this.maskedIndex, ...rest];
 	}
 
 	/** Runs `f` over every variant (parsing all of them). */
