@@ -9,8 +9,8 @@ import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { mapOrdered } from './batch/ordered';
 import { TaskTimeoutError, WorkerPool } from './batch/pool';
-import { collectIfGrown } from './batch/heap';
-import { FileOutcome, FileTask, indexTask, migrateTask, MigrateSettings, timedOut, usesTask } from './batch/tasks';
+import { collectIfGrown, collectNow } from './batch/heap';
+import { FileOutcome, FileTask, indexTask, migrateTask, MigrateSettings, readTask, timedOut, usesTask } from './batch/tasks';
 import type { WorkerContext, WorkerTask } from './batch/worker';
 import type { Diagnostic } from './diagnostics';
 import type { Edit } from './edit/edit';
@@ -24,7 +24,6 @@ import { finishIndex, scanSources, ScanOptions } from './index/scan';
 import type { FileIndex, Span } from './index/types';
 import { verifyIndexes, VerifyResult } from './verify/verify';
 import { findModuleDirs } from './fs/kmod';
-import { readSource } from './fs/read';
 import type { Arch } from './model/layout';
 import { yieldToEventLoop } from './parse/parser';
 import { encodeSource } from './source';
@@ -148,9 +147,8 @@ export interface Progress {
 	bytes: number;
 }
 
-interface Source extends FileTask {
-	read(): Promise<Buffer>;
-}
+/** A file of the run: read when its task runs (a closure per file would cost 200 bytes each, 10 MB at 50,000 files). */
+type Source = FileTask;
 
 export async function migrate(options: MigrateOptions): Promise<MigrationResult> {
 	const started = performance.now();
@@ -172,11 +170,11 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
 		for (const p of found.problems) {
 			runDiagnostics.push({ severity: 'error', code: 'input/missing', message: p.message, file: p.path, rule: 'discover' });
 		}
-		for (const f of found.files) sources.push({ path: f.displayPath, absPath: f.absPath, read: () => readSource(f.absPath) });
+		for (const f of found.files) sources.push({ path: f.displayPath, absPath: f.absPath });
 	}
 	for (const f of options.files ?? []) {
 		const bytes = typeof f.content === 'string' ? Buffer.from(f.content, 'latin1') : f.content;
-		sources.push({ path: f.path, content: bytes, read: async () => bytes });
+		sources.push({ path: f.path, content: bytes });
 	}
 	if (options.shard) {
 		if (!options.index) throw new Error('a shard needs the index of the whole tree (`scan --merge`)');
@@ -192,50 +190,10 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
 	// Own-file fields of the index wait on disk between the phases (part-store.ts); verify reads whole parts.
 	const store = options.keepIndexWhole || options.verify || options.shard || !transforms.some((t) => t.usesIndex) ? undefined : PartStore.open();
 	try {
-		// Phase 1: the index. A shard takes the whole tree's index as given (`scan --merge`).
-		let index: CorpusIndex;
-		if (options.shard) {
-			// Merged again from its parts: a saved index is JSON, which loses the objects the merge
-			// shares between members and modules (transforms compare them by identity).
-			const saved = options.index!;
-			index = withPlainUses(mergeIndex(saved.parts, { constructors: options.constructors }), saved.plainUses);
-		} else if (!transforms.some((t) => t.usesIndex) && !options.verify) {
-			// No transform of this run consults the index (`--transform remove-init-vnet`): no index phase.
-			index = emptyIndex();
-		} else {
-			const parts = await indexParts(sources, runner, window, timedOutFiles, options.onProgress, store);
-			index = await finishWith(parts, sources, runner, window, { saved: options.index ? [options.index] : [], constructors: options.constructors }, store);
-		}
-		if (transforms.some((t) => t.usesIndex)) {
-			const own = new Set(sources.map((s) => s.path));
-			for (const d of index.diagnostics) {
-				// A shard reports only its own files' index diagnostics (and the first shard those of none).
-				if (options.shard && !(own.has(d.file) || (options.shard.index === 1 && !d.file))) continue;
-				runDiagnostics.push({ severity: d.severity === 'error' ? 'warning' : d.severity, code: d.code, message: d.message, file: d.file, ...(d.line ? { line: d.line } : {}), rule: 'index' });
-			}
-		}
-		lap('index');
+		const index = await indexAndContext({ options, sources, runner, window, timedOutFiles, store, transforms, runDiagnostics, lap, cwd, mode });
+		// The index phase's parts and the view's serialized copy are garbage now.
+		collectNow();
 
-		// Phase 2: each file's migration, emitted in path order; written here, in the main thread.
-		const settings: MigrateSettings = { transforms: transforms.map((t) => t.name), explain: options.explain ?? false, withDiff: options.diffs ?? true, cwd, returnBytes: mode === 'write' };
-		if (options.keepIndexWhole) runner.setMigration(index, settings, () => undefined);
-		else {
-			const includesOf = store ? includesFrom(store) : undefined;
-			const whole = filesNeededWhole(index, includesOf);
-			// The parts the plan reads whole come back from the store for good.
-			if (store) restoreWhole(store, index.parts, whole);
-			const { view, slim } = migrationView(index, { whole, includesOf, ...(store ? { spilledIncludes: (f: string) => store.read(f)!.includes } : {}) });
-			if (store) {
-				// A slim file's own fields come from the store, or, for the few parts the merge brought back
-				// whole, from a copy taken now: the main thread keeps no index of its own from here.
-				const restored = new Map([...slim].filter((f) => !store.isSpilled(f)).map((f) => [f, ownFileFields(partOf(index, f)!)]));
-				runner.setMigration(view, settings, (file) => (slim.has(file) ? restored.get(file) ?? ownFileFields(store.read(file)!) : undefined));
-				index = emptyIndex();
-			} else {
-				const full = index;
-				runner.setMigration(view, settings, (file) => (slim.has(file) ? ownFileFields(partOf(full, file)!) : undefined));
-			}
-		}
 		// A file named on the command line is rooted at its directory, so a link there leaving it is caught too.
 		// Resolved once (a file's own real path is resolved when it is written).
 		const roots = await Promise.all((options.paths ?? []).map(async (p) => {
@@ -245,7 +203,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
 			return fs.realpath(root).catch(() => root);
 		}));
 		const results: FileResult[] = [];
-		const diagnosticStrings: InternTable = new Map();
+		const resultStrings: InternTable = new Map();
 		const keepAll = !options.onResult || options.verify;
 		let bytes = 0;
 		// Each file is written as soon as its result arrives (writes overlap one another and the
@@ -267,12 +225,14 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
 			return result;
 		};
 		await mapOrdered(sources, window, migrateOne, async (result, k) => {
+			// With workers, this thread only gathers results; their garbage is collected here too.
+			if (runner instanceof PooledRunner) collectIfGrown();
 			await options.onResult?.(result);
 			options.onProgress?.({ phase: 'migrate', done: k + 1, total: sources.length, bytes });
-			// Streaming runs keep only what the summary and report need; the diagnostics' strings interned
-			// (the same notes recur in thousands of files, and a name sliced from a file's text would keep
-			// the text alive).
-			results.push(keepAll ? result : { ...result, edits: [], output: undefined, diff: undefined, diagnostics: internStrings(result.diagnostics, diagnosticStrings) });
+			// Streaming runs keep only what the summary and report need, with strings interned (the same
+			// notes and statuses recur in thousands of files, and a name sliced from a file's text would
+			// keep the text alive).
+			results.push(keepAll ? result : internStrings({ ...result, edits: [], output: undefined, diff: undefined }, resultStrings));
 		});
 		lap('migrate');
 
@@ -283,7 +243,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
 			const bySource = new Map(sources.map((s) => [s.path, s]));
 			const migrated = results
 				.filter((r) => !r.deleted)
-				.map((r) => ({ path: r.path, read: async () => (r.status === 'changed' && r.output !== undefined ? Buffer.from(r.output, 'latin1') : bySource.get(r.path)!.read()) }));
+				.map((r) => ({ path: r.path, read: async () => (r.status === 'changed' && r.output !== undefined ? Buffer.from(r.output, 'latin1') : readTask(bySource.get(r.path)!)) }));
 			// What the migration reported as left for the developer is listed, not failed.
 			const reported = results.flatMap((r) => r.diagnostics.filter((d) => d.severity === 'warning').map((d) => ({ file: d.file, text: d.message })));
 			// Directories whose Makefile builds a module (KMOD=), among those of the files read from disk.
@@ -322,6 +282,76 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
 		store?.close();
 		await runner.close();
 	}
+}
+
+/**
+ * Phase 1 (the index) and the runner's context for phase 2; returns the
+ * index the rest of the run reads (an empty one when the part store holds
+ * it). A function of its own because a suspended async function keeps every
+ * local it held alive until it returns: inline in `migrate`, the index
+ * phase's parts and the view stayed in the main thread for the whole
+ * migration (100 MB at 50,000 files).
+ */
+async function indexAndContext(run: {
+	options: MigrateOptions;
+	sources: Source[];
+	runner: Runner;
+	window: number;
+	timedOutFiles: Set<string>;
+	store: PartStore | undefined;
+	transforms: ReturnType<typeof resolveTransforms>;
+	runDiagnostics: Diagnostic[];
+	lap: (phase: string) => void;
+	cwd: string;
+	mode: NonNullable<MigrateOptions['mode']>;
+}): Promise<CorpusIndex> {
+	const { options, sources, runner, window, timedOutFiles, store, transforms, runDiagnostics, lap, cwd, mode } = run;
+	// Phase 1: the index. A shard takes the whole tree's index as given (`scan --merge`).
+	let index: CorpusIndex;
+	if (options.shard) {
+		// Merged again from its parts: a saved index is JSON, which loses the objects the merge
+		// shares between members and modules (transforms compare them by identity).
+		const saved = options.index!;
+		index = withPlainUses(mergeIndex(saved.parts, { constructors: options.constructors }), saved.plainUses);
+	} else if (!transforms.some((t) => t.usesIndex) && !options.verify) {
+		// No transform of this run consults the index (`--transform remove-init-vnet`): no index phase.
+		index = emptyIndex();
+	} else {
+		const parts = await indexParts(sources, runner, window, timedOutFiles, options.onProgress, store);
+		index = await finishWith(parts, sources, runner, window, { saved: options.index ? [options.index] : [], constructors: options.constructors }, store);
+	}
+	if (transforms.some((t) => t.usesIndex)) {
+		const own = new Set(sources.map((s) => s.path));
+		for (const d of index.diagnostics) {
+			// A shard reports only its own files' index diagnostics (and the first shard those of none).
+			if (options.shard && !(own.has(d.file) || (options.shard.index === 1 && !d.file))) continue;
+			runDiagnostics.push({ severity: d.severity === 'error' ? 'warning' : d.severity, code: d.code, message: d.message, file: d.file, ...(d.line ? { line: d.line } : {}), rule: 'index' });
+		}
+	}
+	lap('index');
+
+	// Phase 2: each file's migration, emitted in path order; written here, in the main thread.
+	const settings: MigrateSettings = { transforms: transforms.map((t) => t.name), explain: options.explain ?? false, withDiff: options.diffs ?? true, cwd, returnBytes: mode === 'write' };
+	if (options.keepIndexWhole) runner.setMigration(index, settings, () => undefined);
+	else {
+		const includesOf = store ? includesFrom(store) : undefined;
+		const whole = filesNeededWhole(index, includesOf);
+		// The parts the plan reads whole come back from the store for good.
+		if (store) restoreWhole(store, index.parts, whole);
+		const { view, slim } = migrationView(index, { whole, includesOf, ...(store ? { spilledIncludes: (f: string) => store.read(f)!.includes } : {}) });
+		if (store) {
+			// A slim file's own fields come from the store, or, for the few parts the merge brought back
+			// whole, from a copy taken now: the main thread keeps no index of its own from here.
+			const restored = new Map([...slim].filter((f) => !store.isSpilled(f)).map((f) => [f, ownFileFields(partOf(index, f)!)]));
+			store.dropSummaries();
+			runner.setMigration(view, settings, (file) => (slim.has(file) ? restored.get(file) ?? ownFileFields(store.read(file)!) : undefined));
+			index = emptyIndex();
+		} else {
+			const full = index;
+			runner.setMigration(view, settings, (file) => (slim.has(file) ? ownFileFields(partOf(full, file)!) : undefined));
+		}
+	}
+	return index;
 }
 
 /** Phase 1: every file's part of the index, in parallel when the runner is a pool; .c files' own fields go to `store`. */
@@ -496,9 +526,9 @@ class PooledRunner implements Runner {
 		return this.run<Array<{ member: string; span: Span }>>({ phase: 'uses', file: PooledRunner.task(f), part });
 	}
 	setMigration(index: CorpusIndex, settings: MigrateSettings, ownFor: OwnFor) {
-		// Structured-cloned for each worker (the format keeps shared objects shared, which transforms
-		// compare by identity; JSON would not). A serialized copy kept for all of them would stay in
-		// memory, in this thread and in each worker, for the whole phase.
+		// Serialized once for the workers (the format keeps shared objects shared, which transforms
+		// compare by identity; JSON would not) and parked on disk for a replacement worker: this
+		// thread keeps no copy of the view.
 		this.ownFor = ownFor;
 		const context: WorkerContext = { index, settings };
 		this.pool.setContext(context);

@@ -141,6 +141,24 @@ describe('--timeout', () => {
 		}
 	});
 
+	it('a replacement worker gets the context the pool was given before (parked on disk meanwhile)', async () => {
+		process.env.VIMAGE_MIGRATE_TEST_STALL = 'hangs-here';
+		const pool = new WorkerPool(1, 1000);
+		try {
+			const file = (name: string) => ({ path: name, content: Buffer.from('void\nf(void)\n{\n\tINIT_VNET_INET(curvnet);\n\tdivcbinfo.ipi_count = 0;\n}\n', 'latin1') });
+			const { part } = await pool.run<{ part: unknown }>({ phase: 'index', file: file('a.c') });
+			pool.setContext({ names: ['divcbinfo'] });
+			const hung = await Promise.allSettled([pool.run({ phase: 'index', file: file('hangs-here.c') })]);
+			expect((hung[0] as PromiseRejectedResult).reason).toBeInstanceOf(TaskTimeoutError);
+			// Only the worker started after the timeout is left; it knows the member names.
+			const uses = await pool.run<Array<{ member: string }>>({ phase: 'uses', file: file('a.c'), part });
+			expect(uses.map((u) => u.member)).toEqual(['divcbinfo']);
+		} finally {
+			delete process.env.VIMAGE_MIGRATE_TEST_STALL;
+			await pool.close();
+		}
+	});
+
 	it('a file exceeding the limit fails as a timeout naming it; its worker is replaced and the others are migrated', () => {
 		const dir = corpusCopy();
 		const stalledDir = 'corpus/modules/if_tun2';

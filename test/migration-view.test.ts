@@ -44,7 +44,7 @@ describe('the part store', () => {
 		try {
 			store.spill(part);
 			for (const f of SPILLED_FIELDS) expect(part[f]).toEqual(f === 'accessorFirstUse' ? {} : []);
-			expect(store.summaries.get(part.file)).toEqual({ includes: ['"vzap.h'], functions: ['zap_defaults'], bodies: ['zap_defaults'], moduleEvents: false });
+			expect(store.summary(part.file)).toEqual({ includes: ['"vzap.h'], functions: ['zap_defaults'], bodies: ['zap_defaults'], moduleEvents: false });
 			expect(store.read(part.file)!.functions).toEqual(before.functions);
 			// Globals stay in memory (the merge's members point into them) and are in the store too, for the file's task.
 			const globals = part.globals;
@@ -53,6 +53,11 @@ describe('the part store', () => {
 			expect(part).toEqual(before);
 			expect(part.globals).toBe(globals);
 			expect(store.isSpilled(part.file)).toBe(false);
+			// Once dropped (before the migration), a summary is never read as "no summary".
+			store.spill(part);
+			store.dropSummaries();
+			expect(() => store.summary(part.file)).toThrow(/read after they were dropped/);
+			expect(store.read(part.file)!.functions).toEqual(before.functions);
 		} finally {
 			store.close();
 		}

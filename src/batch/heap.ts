@@ -38,6 +38,11 @@ export function collectIfGrown(): void {
 	if (!heapGrown && now - rssReadAt < 200) return;
 	rssReadAt = now;
 	if (!heapGrown && process.memoryUsage.rss() < rssAfter + 128e6) return;
+	collectNow();
+}
+
+/** A full collection now: after a phase that leaves much garbage, so that V8 can give its pages back. */
+export function collectNow(): void {
 	collector()();
 	live = getHeapStatistics().used_heap_size;
 	rssAfter = process.memoryUsage.rss();

@@ -2,12 +2,15 @@
  * A small worker_threads pool for the per-file phases. Each worker runs one
  * task at a time; a context (the index view of the run) is sent to
  * every worker once, and again to a worker that replaces one terminated for
- * exceeding the per-file time limit. Results come back as they complete;
+ * exceeding the per-file time limit: meanwhile it waits serialized on disk,
+ * not in this thread's heap (at 50,000 files the view is 100 MB there). Results come back as they complete;
  * `mapOrdered` (ordered.ts) puts them back in input order.
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { serialize } from 'v8';
 import { Worker } from 'worker_threads';
+import { ParkedBytes } from '../fs/temp';
 
 export class TaskTimeoutError extends Error {}
 export class WorkerCrashError extends Error {}
@@ -39,10 +42,29 @@ export function workerScript(): string {
 	return path.resolve(__dirname, '../../dist/src/batch/worker.js');
 }
 
+/**
+ * Each worker's young generation, in MB (V8 divides it into three semi-spaces). V8's default
+ * (48 MB at most) lets every worker hold tens of MB of short-lived garbage; measured on a 20 MB
+ * tree with 2 workers: peak RSS 265 -> 205 MB, no slower. Much smaller (4 MB) promotes
+ * per-file garbage to the old generation: slower and bigger.
+ */
+const YOUNG_GENERATION_MB = 12;
+
+/**
+ * Hands a worker its own copy of the serialized context, moved (transferred)
+ * rather than cloned: a clone would sit in the message queue as one more
+ * copy until the worker reads it.
+ */
+function postContext(worker: Worker, bytes: Uint8Array): void {
+	const own = new Uint8Array(bytes);
+	worker.postMessage({ type: 'context', context: own }, [own.buffer]);
+}
+
 export class WorkerPool {
 	private readonly slots: Slot[] = [];
 	private readonly queue: Pending[] = [];
-	private context: unknown;
+	/** The context, v8-serialized (the structured-clone format: shared objects stay shared), for workers started later. */
+	private context?: ParkedBytes;
 	private closed = false;
 
 	constructor(
@@ -54,9 +76,9 @@ export class WorkerPool {
 	}
 
 	private spawn(): Worker {
-		const worker = new Worker(workerScript());
+		const worker = new Worker(workerScript(), { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
 		worker.unref();
-		if (this.context !== undefined) worker.postMessage({ type: 'context', context: this.context });
+		if (this.context) postContext(worker, this.context.read());
 		worker.on('message', (reply: { ok: boolean; value?: unknown; error?: string }) => this.settle(worker, reply));
 		worker.on('error', (e) => this.replace(worker, new WorkerCrashError(`worker crashed: ${e.message}`)));
 		worker.on('exit', (code) => {
@@ -65,10 +87,12 @@ export class WorkerPool {
 		return worker;
 	}
 
-	/** Sends a context (any structured-clonable value) to every worker, present and future. */
+	/** Sends a context (any structured-clonable value) to every worker, present and future; the worker gets it v8-serialized. */
 	setContext(context: unknown): void {
-		this.context = context;
-		for (const s of this.slots) s.worker.postMessage({ type: 'context', context });
+		const bytes = serialize(context);
+		for (const s of this.slots) postContext(s.worker, bytes);
+		this.context?.close();
+		this.context = new ParkedBytes(bytes);
 	}
 
 	run<T>(message: unknown): Promise<T> {
@@ -134,6 +158,7 @@ export class WorkerPool {
 
 	async close(): Promise<void> {
 		this.closed = true;
+		this.context?.close();
 		await Promise.all(this.slots.map((s) => s.worker.terminate()));
 	}
 

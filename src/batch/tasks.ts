@@ -41,7 +41,7 @@ export interface MigrateSettings {
 
 export type FileOutcome = FileResult & { size: number; readBytes?: Uint8Array };
 
-async function readTask(t: FileTask): Promise<Buffer> {
+export async function readTask(t: FileTask): Promise<Buffer> {
 	if (t.content) return Buffer.from(t.content.buffer, t.content.byteOffset, t.content.byteLength);
 	// Regular files only (a FIFO named x.c would hang the run), and not a mode-000 one even as root.
 	return readSource(t.absPath ?? t.path);

@@ -3,6 +3,7 @@
  * context names, turning the event loop between files so that the native
  * binding frees the trees of the last one (spec §5).
  */
+import { deserialize } from 'v8';
 import { parentPort } from 'worker_threads';
 import type { CorpusIndex, FileIndex } from '../index/types';
 import { OwnFileFields, withOwnFields } from '../index/corpus-index';
@@ -13,7 +14,7 @@ import { FileTask, indexTask, migrateTask, MigrateSettings, usesTask } from './t
 export interface WorkerContext {
 	/** Phase 1b: every member's name. */
 	names?: string[];
-	/** Phase 2: the index the migration reads (structured-cloned for each worker: no serialized copy stays behind) and the run's settings. */
+	/** Phase 2: the index the migration reads and the run's settings. */
 	index?: CorpusIndex;
 	settings?: MigrateSettings;
 }
@@ -60,9 +61,9 @@ async function drain(): Promise<void> {
 	running = false;
 }
 
-parentPort?.on('message', (message: { type: 'context'; context: WorkerContext } | { type: 'task'; task: WorkerTask }) => {
+parentPort?.on('message', (message: { type: 'context'; context: Uint8Array } | { type: 'task'; task: WorkerTask }) => {
 	if (message.type === 'context') {
-		const c = message.context;
+		const c = deserialize(message.context) as WorkerContext;
 		names = new Set(c.names ?? []);
 		// Interned: each worker holds a whole copy of the index, whose strings repeat (paths in every span).
 		index = c.index ? internStrings(c.index) : undefined;

@@ -11,10 +11,10 @@
  * to tell which parts those are.
  */
 import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { deserialize, serialize } from 'v8';
+import { openUnlinkedTemp, readAt, writeAllAt } from '../fs/temp';
 import { handlerName, iattachOf } from './corpus-index';
+import { InternTable, internStrings } from './intern';
 import type { FileIndex } from './types';
 
 export const SPILLED_FIELDS = [
@@ -41,8 +41,10 @@ export class PartStore {
 	private end = 0;
 	private readonly at = new Map<string, { offset: number; length: number }>();
 	/** What a spilled part had, by file: enough to tell whether it must be whole again. */
-	readonly summaries = new Map<string, SpillSummary>();
+	private readonly summaries = new Map<string, SpillSummary>();
+	private summariesDropped = false;
 	private closed = false;
+	private readonly includeSpellings: InternTable = new Map();
 	/** Set when a write failed (a full disk): from then on parts stay whole in memory. */
 	private full = false;
 
@@ -52,12 +54,7 @@ export class PartStore {
 			this.fd = fd;
 			return;
 		}
-		// Unlinked at once: nothing is left behind, whatever ends the run.
-		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vimage-migrate-'));
-		const file = path.join(dir, 'parts');
-		this.fd = fs.openSync(file, 'w+', 0o600);
-		fs.unlinkSync(file);
-		fs.rmdirSync(dir);
+		this.fd = openUnlinkedTemp();
 	}
 
 	/**
@@ -79,7 +76,7 @@ export class PartStore {
 		// The whole part: a spilled file's task takes all its own fields from here.
 		const bytes = serialize(part);
 		try {
-			for (let done = 0; done < bytes.length;) done += fs.writeSync(this.fd, bytes, done, bytes.length - done, this.end + done);
+			writeAllAt(this.fd, bytes, this.end);
 		} catch {
 			this.full = true;
 			return;
@@ -87,12 +84,29 @@ export class PartStore {
 		this.at.set(part.file, { offset: this.end, length: bytes.length });
 		this.end += bytes.length;
 		this.summaries.set(part.file, {
-			includes: part.includes.map((i) => `${i.system ? '<' : '"'}${i.path}`),
+			// Interned: the same headers recur in thousands of files (names come interned already).
+			includes: internStrings(part.includes.map((i) => `${i.system ? '<' : '"'}${i.path}`), this.includeSpellings),
 			functions: part.functions.map((f) => f.name),
 			bodies: part.constructorBodies.map((b) => b.function),
 			moduleEvents: part.constructorBodies.some((b) => b.kind === 'mod-load' || b.kind === 'mod-unload'),
 		});
 		Object.assign(part, EMPTY);
+	}
+
+	/** What a spilled part had (undefined: the part is whole, or was never spilled). */
+	summary(file: string): SpillSummary | undefined {
+		if (this.summariesDropped) throw new Error('internal error: part store summaries read after they were dropped');
+		return this.summaries.get(file);
+	}
+
+	/**
+	 * Drops the summaries once the merge and the plan have read them: they are
+	 * most of what the store keeps in memory (30 MB at 50,000 files), and the
+	 * migration reads only whole parts back.
+	 */
+	dropSummaries(): void {
+		this.summaries.clear();
+		this.summariesDropped = true;
 	}
 
 	isSpilled(file: string): boolean {
@@ -103,9 +117,7 @@ export class PartStore {
 	read(file: string): FileIndex | undefined {
 		const where = this.at.get(file);
 		if (!where) return undefined;
-		const bytes = Buffer.allocUnsafe(where.length);
-		fs.readSync(this.fd, bytes, 0, where.length, where.offset);
-		return deserialize(bytes) as FileIndex;
+		return deserialize(readAt(this.fd, where.length, where.offset)) as FileIndex;
 	}
 
 	/**
@@ -130,7 +142,7 @@ export class PartStore {
 /** A spilled part's #includes (from its summary), or a whole part's own. */
 export function includesFrom(store: PartStore): (part: FileIndex) => Array<{ path: string; system: boolean }> {
 	return (part) => {
-		const s = store.summaries.get(part.file);
+		const s = store.summary(part.file);
 		return s ? s.includes.map((i) => ({ path: i.slice(1), system: i[0] === '<' })) : part.includes;
 	};
 }
@@ -139,7 +151,7 @@ export function includesFrom(store: PartStore): (part: FileIndex) => Array<{ pat
 function restoreDefiners(store: PartStore, own: FileIndex[], names: ReadonlySet<string>, bodiesOnly = false): void {
 	if (names.size === 0) return;
 	for (const p of own) {
-		const s = store.summaries.get(p.file);
+		const s = store.summary(p.file);
 		if (s && ((!bodiesOnly && s.functions.some((n) => names.has(n))) || s.bodies.some((n) => names.has(n)))) store.restore(p);
 	}
 }
@@ -169,7 +181,7 @@ export function restoreForMerge(store: PartStore, own: FileIndex[], all: FileInd
 			if (h) defined.add(h);
 		}
 	}
-	for (const p of own) if (store.summaries.get(p.file)?.moduleEvents) store.restore(p);
+	for (const p of own) if (store.summary(p.file)?.moduleEvents) store.restore(p);
 	restoreDefiners(store, own, new Set([...defined, ...iattach]));
 	restoreDefiners(store, own, registered, true);
 	// Every iattach definer is whole now: the functions they call, by any of their definitions.
