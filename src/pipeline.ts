@@ -203,7 +203,8 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
 			return fs.realpath(root).catch(() => root);
 		}));
 		const results: FileResult[] = [];
-		const resultStrings: InternTable = new Map();
+		// Paths first: results then share the sources' path strings instead of copies of them.
+		const resultStrings: InternTable = new Map(sources.map((x) => [x.path, x.path]));
 		const keepAll = !options.onResult || options.verify;
 		let bytes = 0;
 		// Each file is written as soon as its result arrives (writes overlap one another and the
@@ -225,14 +226,13 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
 			return result;
 		};
 		await mapOrdered(sources, window, migrateOne, async (result, k) => {
-			// With workers, this thread only gathers results; their garbage is collected here too.
-			if (runner instanceof PooledRunner) collectIfGrown();
+			// With workers, this thread only gathers results (diffs, notes): their garbage is collected
+			// here too, before it doubles a heap that holds every file's kept result.
+			if (runner instanceof PooledRunner) collectIfGrown(MAIN_THREAD_GARBAGE);
 			await options.onResult?.(result);
 			options.onProgress?.({ phase: 'migrate', done: k + 1, total: sources.length, bytes });
-			// Streaming runs keep only what the summary and report need, with strings interned (the same
-			// notes and statuses recur in thousands of files, and a name sliced from a file's text would
-			// keep the text alive).
-			results.push(keepAll ? result : internStrings({ ...result, edits: [], output: undefined, diff: undefined }, resultStrings));
+			// Streaming runs keep only what the summary and report need.
+			results.push(keepAll ? result : keptResult(result, resultStrings));
 		});
 		lap('migrate');
 
@@ -283,6 +283,25 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
 		await runner.close();
 	}
 }
+
+/**
+ * What a streaming run keeps of a file's result for the summary and the
+ * report at the end: no edits, output or diff, strings interned (the same
+ * notes and statuses recur in thousands of files, and a name sliced from a
+ * file's text would keep the text alive), empty fields shared. At 50,000
+ * files this is most of what the main thread holds while workers migrate.
+ */
+function keptResult(r: FileResult, strings: InternTable): FileResult {
+	const kept: FileResult = { path: r.path, status: r.status, edits: NO_EDITS, editsByRule: r.editsByRule, diagnostics: r.diagnostics };
+	if (r.reason !== undefined) kept.reason = r.reason;
+	if (r.deleted !== undefined) kept.deleted = r.deleted;
+	if (r.written !== undefined) kept.written = r.written;
+	return shareEmptyFields(internStrings(kept, strings));
+}
+const NO_EDITS = Object.freeze([]) as unknown as Edit[];
+
+/** Garbage the main thread may hold while workers migrate, in bytes (see collectIfGrown). */
+const MAIN_THREAD_GARBAGE = 24e6;
 
 /**
  * Phase 1 (the index) and the runner's context for phase 2; returns the

@@ -28,11 +28,14 @@ function collector(): () => void {
  * Collects garbage when the heap holds more than twice, and 64 MB more than,
  * what was live after the last collection; or when the process has grown by
  * 128 MB since: the parse trees are native memory V8 does not see, freed
- * only when their wrappers are collected.
+ * only when their wrappers are collected. `slack` (bytes): collect as soon
+ * as the heap holds that much more than was live, for a thread whose live
+ * heap is large and whose garbage is cheap to collect (the main thread
+ * gathering the workers' results).
  */
-export function collectIfGrown(): void {
+export function collectIfGrown(slack?: number): void {
 	const used = getHeapStatistics().used_heap_size;
-	const heapGrown = used >= 2 * live && used >= live + 64e6;
+	const heapGrown = slack !== undefined ? used >= live + slack : used >= 2 * live && used >= live + 64e6;
 	// Reading the process's size costs a quarter of a millisecond: at most five times a second.
 	const now = performance.now();
 	if (!heapGrown && now - rssReadAt < 200) return;

@@ -24,6 +24,8 @@ interface Pending {
 
 interface Slot {
 	worker: Worker;
+	/** The version of the context this worker was given (0: none yet). */
+	context: number;
 	/** Tasks sent to this worker, oldest (the one running) first; it runs them one at a time, in order. */
 	sent: Pending[];
 }
@@ -50,21 +52,13 @@ export function workerScript(): string {
  */
 const YOUNG_GENERATION_MB = 12;
 
-/**
- * Hands a worker its own copy of the serialized context, moved (transferred)
- * rather than cloned: a clone would sit in the message queue as one more
- * copy until the worker reads it.
- */
-function postContext(worker: Worker, bytes: Uint8Array): void {
-	const own = new Uint8Array(bytes);
-	worker.postMessage({ type: 'context', context: own }, [own.buffer]);
-}
 
 export class WorkerPool {
 	private readonly slots: Slot[] = [];
 	private readonly queue: Pending[] = [];
-	/** The context, v8-serialized (the structured-clone format: shared objects stay shared), for workers started later. */
+	/** The context, v8-serialized (the structured-clone format: shared objects stay shared), and its version. */
 	private context?: ParkedBytes;
+	private contextVersion = 0;
 	private closed = false;
 
 	constructor(
@@ -72,13 +66,12 @@ export class WorkerPool {
 		/** Milliseconds a task may run before its worker is terminated and replaced; 0: no limit. */
 		private readonly timeoutMs = 0,
 	) {
-		for (let i = 0; i < size; i++) this.slots.push({ worker: this.spawn(), sent: [] });
+		for (let i = 0; i < size; i++) this.slots.push({ worker: this.spawn(), context: 0, sent: [] });
 	}
 
 	private spawn(): Worker {
 		const worker = new Worker(workerScript(), { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
 		worker.unref();
-		if (this.context) postContext(worker, this.context.read());
 		worker.on('message', (reply: { ok: boolean; value?: unknown; error?: string }) => this.settle(worker, reply));
 		worker.on('error', (e) => this.replace(worker, new WorkerCrashError(`worker crashed: ${e.message}`)));
 		worker.on('exit', (code) => {
@@ -87,12 +80,24 @@ export class WorkerPool {
 		return worker;
 	}
 
-	/** Sends a context (any structured-clonable value) to every worker, present and future; the worker gets it v8-serialized. */
+	/**
+	 * Sets the context (any structured-clonable value) of the tasks run from
+	 * now on. It is serialized and parked at once, and each worker gets it
+	 * with its next task: by then the caller has dropped the objects it was
+	 * made from, so they and the workers' copies are not in memory together.
+	 */
 	setContext(context: unknown): void {
-		const bytes = serialize(context);
-		for (const s of this.slots) postContext(s.worker, bytes);
 		this.context?.close();
-		this.context = new ParkedBytes(bytes);
+		this.context = new ParkedBytes(serialize(context));
+		this.contextVersion++;
+	}
+
+	/** Gives a worker the current context if it lacks it: its own copy, moved (transferred), not cloned into the message queue. */
+	private sendContext(slot: Slot): void {
+		if (!this.context || slot.context === this.contextVersion) return;
+		const bytes = this.context.read();
+		slot.worker.postMessage({ type: 'context', context: bytes }, [bytes.buffer as ArrayBuffer]);
+		slot.context = this.contextVersion;
 	}
 
 	run<T>(message: unknown): Promise<T> {
@@ -119,6 +124,7 @@ export class WorkerPool {
 				if (!next) return;
 				slot.sent.push(next);
 				slot.worker.ref();
+				this.sendContext(slot);
 				slot.worker.postMessage({ type: 'task', task: next.message });
 				this.startClock(slot);
 			}
@@ -152,6 +158,7 @@ export class WorkerPool {
 		worker.removeAllListeners('exit');
 		void worker.terminate();
 		slot.worker = this.spawn();
+		slot.context = 0;
 		job?.reject(error);
 		this.pump();
 	}

@@ -8,7 +8,7 @@ import { parentPort } from 'worker_threads';
 import type { CorpusIndex, FileIndex } from '../index/types';
 import { OwnFileFields, withOwnFields } from '../index/corpus-index';
 import { internStrings } from '../index/intern';
-import { collectIfGrown } from './heap';
+import { collectIfGrown, collectNow } from './heap';
 import { FileTask, indexTask, migrateTask, MigrateSettings, usesTask } from './tasks';
 
 export interface WorkerContext {
@@ -68,6 +68,8 @@ parentPort?.on('message', (message: { type: 'context'; context: Uint8Array } | {
 		// Interned: each worker holds a whole copy of the index, whose strings repeat (paths in every span).
 		index = c.index ? internStrings(c.index) : undefined;
 		settings = c.settings;
+		// The serialized bytes and the interning's garbage: gone before the first file.
+		collectNow();
 		return;
 	}
 	waiting.push(message.task);

@@ -29,7 +29,8 @@ export function writeAllAt(fd: number, bytes: Uint8Array, position: number): voi
 
 /** Reads `length` bytes at `position`. */
 export function readAt(fd: number, length: number, position: number): Buffer {
-	const bytes = Buffer.allocUnsafe(length);
+	// Never from Buffer's shared pool: the caller may transfer the result's ArrayBuffer to a worker.
+	const bytes = Buffer.allocUnsafeSlow(length);
 	for (let done = 0; done < length;) {
 		const n = fs.readSync(fd, bytes, done, length - done, position + done);
 		if (n === 0) throw new Error(`scratch file ended after ${done} of ${length} bytes`);
@@ -65,8 +66,12 @@ export class ParkedBytes {
 		return this.fd !== undefined;
 	}
 
+	/** A fresh copy with an ArrayBuffer of its own (so it can be transferred to a worker). */
 	read(): Buffer {
-		return this.fd !== undefined ? readAt(this.fd, this.length, 0) : this.inMemory!;
+		if (this.fd !== undefined) return readAt(this.fd, this.length, 0);
+		const copy = Buffer.allocUnsafeSlow(this.length);
+		this.inMemory!.copy(copy);
+		return copy;
 	}
 
 	close(): void {
