@@ -173,7 +173,7 @@ function migrateBytes(t: FileTask, bytes: Buffer, index: CorpusIndex, settings: 
 	if (output === text) return result;
 	if (!deletion) {
 		// Output that parses worse than its input (known macros treated alike on both sides) is not written.
-		const worse = parsesWorse(file, new ParsedFile(t.path, output), edits);
+		const worse = parsesWorse(file, new ParsedFile(t.path, output));
 		if (worse) {
 			return failed(t.path, `the migrated text parses worse than the input (${worse.extra} more ERROR/MISSING nodes, ` +
 				`the first new one near this line of the output): not written`, 'output/parse-worse', { diagnostics }, worse.line);

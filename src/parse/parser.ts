@@ -51,9 +51,8 @@ function getParser(): ParserT {
 	return parser;
 }
 
-/** Parses `text`; with `oldTree` (edited to match `text`, see Tree.edit), reparses only what changed. */
-export function parseC(text: string, oldTree?: Tree): Tree {
-	return getParser().parse(text, oldTree);
+export function parseC(text: string): Tree {
+	return getParser().parse(text);
 }
 
 export function yieldToEventLoop(): Promise<void> {

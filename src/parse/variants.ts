@@ -216,7 +216,7 @@ export class ParseVariants {
 	/** Index of the masked variant in the plan: the original's when nothing needed masking. */
 	private readonly maskedIndex: number;
 	/** The masked variant's text (the original when nothing needed masking). */
-	readonly maskedText: string;
+	private readonly maskedText: string;
 
 	constructor(readonly text: string, lexed: Lexed) {
 		const masked = Buffer.from(text, 'latin1');
@@ -249,17 +249,6 @@ export class ParseVariants {
 	 */
 	masked(): Variant {
 		return this.get(this.maskedIndex);
-	}
-
-	/**
-	 * The masked variant's tree, handed over to be edited and reparsed
-	 * (tree-sitter edits a tree in place): this file forgets it, and parses
-	 * the masked variant afresh if asked for it again.
-	 */
-	takeMaskedTree(): Tree {
-		const tree = this.masked().tree;
-		this.built[this.maskedIndex] = undefined;
-		return tree;
 	}
 
 	get count(): number {
