@@ -3,8 +3,9 @@
  * task at a time; a context (the index view of the run) is sent to
  * every worker once, and again to a worker that replaces one terminated for
  * exceeding the per-file time limit: meanwhile it waits serialized on disk,
- * not in this thread's heap (at 50,000 files the view is 100 MB there). Results come back as they complete;
- * `mapOrdered` (ordered.ts) puts them back in input order.
+ * not in this thread's heap (at 50,000 files the view is 100 MB there).
+ * Results come back as they complete; `mapOrdered` (ordered.ts) puts them
+ * back in input order.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -47,11 +48,10 @@ export function workerScript(): string {
 /**
  * Each worker's young generation, in MB (V8 divides it into three semi-spaces). V8's default
  * (48 MB at most) lets every worker hold tens of MB of short-lived garbage; measured on a 20 MB
- * tree with 2 workers: peak RSS 265 -> 205 MB, no slower. Much smaller (4 MB) promotes
+ * tree with 2 workers: peak RSS 258-268 -> 222-232 MB, no slower. Much smaller (4 MB) promotes
  * per-file garbage to the old generation: slower and bigger.
  */
 const YOUNG_GENERATION_MB = 12;
-
 
 export class WorkerPool {
 	private readonly slots: Slot[] = [];

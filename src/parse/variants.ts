@@ -215,21 +215,18 @@ export class ParseVariants {
 	private readonly plan: Array<() => Variant | undefined>;
 	/** Index of the masked variant in the plan: the original's when nothing needed masking. */
 	private readonly maskedIndex: number;
-	/** The masked variant's text (the original when nothing needed masking). */
-	private readonly maskedText: string;
 
 	constructor(readonly text: string, lexed: Lexed) {
 		const masked = Buffer.from(text, 'latin1');
 		const typeMasks = applyTypeMasks(masked, lexed.tokens);
 		const hasMasks = maskIteratorMacros(masked, lexed) || typeMasks;
 		this.maskedIndex = hasMasks ? 1 : 0;
-		this.maskedText = hasMasks ? masked.toString('latin1') : text;
 		const maxArms = Math.min(
 			MAX_ARM_VARIANTS,
 			allConditionals(lexed).reduce((m, c) => Math.max(m, c.arms.length), 0),
 		);
 		this.plan = [() => this.make('original', text)];
-		if (hasMasks) this.plan.push(() => this.make('masked', this.maskedText));
+		if (hasMasks) this.plan.push(() => this.make('masked', masked.toString('latin1')));
 		for (let k = 0; k < maxArms; k++) {
 			this.plan.push(() => {
 				const buf = Buffer.from(masked);
