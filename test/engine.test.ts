@@ -23,6 +23,21 @@ describe('source encoding', () => {
 		const tree = parseC(text);
 		expect(tree.rootNode.namedChild(1)?.startIndex).toBe(9);
 	});
+	it('node types are the native ones, also for aliased, anonymous and ERROR nodes', () => {
+		const tree = parseC('struct s { int f; } v;\nint g(void) { lbl: v.f = 1; goto lbl; }\nint h(( {\n');
+		const native = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Object.getPrototypeOf(tree.rootNode)), 'type')?.get;
+		expect(native).toBeTypeOf('function');
+		const types: string[] = [];
+		const walk = (n: typeof tree.rootNode): void => {
+			expect(n.type).toBe(native!.call(n));
+			types.push(n.type);
+			n.children.forEach(walk);
+		};
+		walk(tree.rootNode);
+		expect(types).toEqual(expect.arrayContaining(['field_identifier', 'type_identifier', 'statement_identifier', 'ERROR', '{', 'translation_unit']));
+		// the constant lives on the node class, so a second look needs no native call
+		expect(Object.getOwnPropertyDescriptor(Object.getPrototypeOf(tree.rootNode), 'type')).toMatchObject({ value: 'translation_unit' });
+	});
 });
 
 describe('lexer', () => {

@@ -196,17 +196,29 @@ function handlerBody(file: ParsedFile, fnStart: number): HandlerBody | undefined
 }
 
 /** For each converted PROC sysctl whose handler is defined in this file: rebase arg1 when it is used. */
-function rebaseHandlers(file: ParsedFile, index: CorpusIndex, report: Report): Edit[] {
-	const plan = planMigration(index);
-	const migrated = new Set(migratedMembers(plan).map((p) => `${p.member.containerTag}.${p.member.name}`));
+const handlerCache = new WeakMap<CorpusIndex, Set<string>>();
+
+/** The names of the handlers of the corpus's SYSCTL_V_PROCs whose member migrates (computed once per index, not per file). */
+function rebasedHandlers(index: CorpusIndex): Set<string> {
+	let handlers = handlerCache.get(index);
+	if (handlers) return handlers;
+	const migrated = new Set(migratedMembers(planMigration(index)).map((p) => `${p.member.containerTag}.${p.member.name}`));
 	const known = new Set(index.modules.map((m) => m.containerTag));
-	const handlers = new Set<string>();
-	for (const s of index.parts.flatMap((p) => p.sysctls)) {
-		if (s.kind !== 'PROC' || s.args.length < 7) continue;
-		if (known.has(s.container) && !migrated.has(`${s.container}.${memberOf(s.symbol)}`)) continue;
-		const name = handlerName(s);
-		if (name) handlers.add(name);
+	handlers = new Set<string>();
+	for (const p of index.parts) {
+		for (const s of p.sysctls) {
+			if (s.kind !== 'PROC' || s.args.length < 7) continue;
+			if (known.has(s.container) && !migrated.has(`${s.container}.${memberOf(s.symbol)}`)) continue;
+			const name = handlerName(s);
+			if (name) handlers.add(name);
+		}
 	}
+	handlerCache.set(index, handlers);
+	return handlers;
+}
+
+function rebaseHandlers(file: ParsedFile, index: CorpusIndex, report: Report): Edit[] {
+	const handlers = rebasedHandlers(index);
 	const part = partOf(index, file.path);
 	const edits: Edit[] = [];
 	for (const fn of part?.functions ?? []) {

@@ -40,12 +40,38 @@ function underRequireHooks(): boolean {
 	return Boolean((require('module') as unknown as { _extensions: Record<string, unknown> })._extensions['.ts']);
 }
 
+/**
+ * The binding makes one node class per named grammar symbol and means to give
+ * each a constant `type`, but it assigns over the base class's getter, which
+ * sloppy mode ignores: every `node.type` is then a native call (a tenth of a
+ * run's time). Each class instead learns its name from the native getter on
+ * first use and keeps it as its prototype's own value. This is exact: the class
+ * is chosen by the node's symbol and the name is that symbol's name; ERROR and
+ * anonymous nodes, of the base class, keep the getter.
+ */
+function typeAsPrototypeValue(language: { nodeSubclasses?: Array<{ prototype: object }> }, base: { prototype: object }): void {
+	const nativeType = Object.getOwnPropertyDescriptor(base.prototype, 'type')?.get;
+	if (!nativeType) return;
+	for (const cls of new Set(language.nodeSubclasses ?? [])) {
+		if (cls === base || Object.getOwnPropertyDescriptor(cls.prototype, 'type')) continue;
+		Object.defineProperty(cls.prototype, 'type', {
+			configurable: true,
+			get(this: object) {
+				const name = nativeType.call(this) as string;
+				Object.defineProperty(cls.prototype, 'type', { value: name, configurable: true });
+				return name;
+			},
+		});
+	}
+}
+
 function getParser(): ParserT {
 	if (!parser) {
 		const Parser = (underRequireHooks() ? requireWithoutHooks('tree-sitter') : require('tree-sitter')) as typeof ParserT;
 		const C = require('tree-sitter-c');
 		const p = new Parser();
 		p.setLanguage(C);
+		typeAsPrototypeValue(C as { nodeSubclasses?: Array<{ prototype: object }> }, (Parser as unknown as { SyntaxNode: { prototype: object } }).SyntaxNode);
 		parser = p;
 	}
 	return parser;
