@@ -189,7 +189,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
 	try {
 		const index = await indexAndContext({ options, sources, runner, window, timedOutFiles, store, transforms, runDiagnostics, lap, cwd, mode });
 		// The index phase's parts and the view's serialized copy are garbage now.
-		collectNow();
+		collectNow(true);
 
 		// A file named on the command line is rooted at its directory, so a link there leaving it is caught too.
 		// Resolved once (a file's own real path is resolved when it is written).

@@ -12,6 +12,8 @@ import { bytesHaveAnyToken, INDEX_TOKENS } from '../src/index/scan';
 import { shardOf } from '../src/pipeline';
 import { TaskTimeoutError, WorkerPool } from '../src/batch/pool';
 import { spawnSync } from 'child_process';
+import { EventEmitter } from 'events';
+import type { Worker } from 'worker_threads';
 import { removeTree, ROOT, CLI } from './helpers/run';
 
 const TREES = ['corpus/sys', 'corpus/modules'];
@@ -155,6 +157,56 @@ describe('--timeout', () => {
 			expect(uses.map((u) => u.member)).toEqual(['divcbinfo']);
 		} finally {
 			delete process.env.VIMAGE_MIGRATE_TEST_STALL;
+			await pool.close();
+		}
+	});
+
+	it('workers install a context one at a time: the next gets its copy once the one before says it is done, or is gone', async () => {
+		// Stand-in workers record what the pool sends them and answer when told to.
+		class FakeWorker extends EventEmitter {
+			received: Array<{ type: string; task?: unknown }> = [];
+			postMessage(m: { type: string; task?: unknown }): void {
+				this.received.push(m);
+			}
+			ref(): void {}
+			unref(): void {}
+			terminate(): Promise<number> {
+				return Promise.resolve(0);
+			}
+		}
+		const fakes: FakeWorker[] = [];
+		const pool = new WorkerPool(2, 0, () => {
+			fakes.push(new FakeWorker());
+			return fakes[fakes.length - 1] as unknown as Worker;
+		});
+		const sent = (w: FakeWorker) => w.received.map((m) => (m.type === 'task' ? `task ${m.task}` : m.type));
+		try {
+			pool.setContext({ names: ['tcbinfo'] });
+			const runs = ['a', 'b', 'c', 'd'].map((t) => pool.run<string>(t));
+			expect(sent(fakes[0])).toEqual(['context', 'task a', 'task b']);
+			expect(sent(fakes[1])).toEqual([]);
+			fakes[0].emit('message', { installed: true });
+			expect(sent(fakes[1])).toEqual(['context', 'task c', 'task d']);
+			fakes[1].emit('message', { installed: true });
+			for (const [w, n] of [[fakes[0], 2], [fakes[1], 2]] as const) for (let k = 0; k < n; k++) w.emit('message', { ok: true, value: 'done' });
+			expect(await Promise.all(runs)).toEqual(['done', 'done', 'done', 'done']);
+			// A new context: a worker that dies while installing it does not hold the others back.
+			pool.setContext({ names: ['udbinfo'] });
+			const more = ['e', 'f', 'g'].map((t) => pool.run<string>(t).catch((e: Error) => e.message));
+			expect(sent(fakes[0]).slice(3)).toEqual(['context', 'task e', 'task f']);
+			expect(sent(fakes[1]).slice(3)).toEqual([]);
+			fakes[0].emit('exit', 1);
+			// Its replacement installs next, with the task the dead one had not started; the other still waits.
+			expect(sent(fakes[2])).toEqual(['context', 'task f', 'task g']);
+			expect(sent(fakes[1]).slice(3)).toEqual([]);
+			fakes[2].emit('message', { installed: true });
+			// A worker gets the context with a task: the next one goes to the idle worker, with its copy.
+			more.push(pool.run<string>('h'));
+			expect(sent(fakes[1]).slice(3)).toEqual(['context', 'task h']);
+			for (let k = 0; k < 2; k++) fakes[2].emit('message', { ok: true, value: 'done' });
+			fakes[1].emit('message', { ok: true, value: 'done' });
+			expect(await Promise.all(more)).toEqual(['worker exited with code 1', 'done', 'done', 'done']);
+		} finally {
 			await pool.close();
 		}
 	});

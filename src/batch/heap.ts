@@ -44,9 +44,17 @@ export function collectIfGrown(slack?: number): void {
 	collectNow();
 }
 
-/** A full collection now: after a phase that leaves much garbage, so that V8 can give its pages back. */
-export function collectNow(): void {
+/**
+ * A full collection now: after a phase that leaves much garbage, so that V8
+ * can give its pages back. `thorough`: two in a row. The first frees the
+ * objects, but the pages they leave partly filled are only compacted, and
+ * given back, by the next; measured where the index phase hands over to the
+ * migration (50,000 files), one left the main thread's heap at 148 MB with
+ * 54 MB used until its next collection, 20 s later, took it to 89.
+ */
+export function collectNow(thorough = false): void {
 	collector()();
+	if (thorough) collector()();
 	live = getHeapStatistics().used_heap_size;
 	rssAfter = process.memoryUsage.rss();
 }
