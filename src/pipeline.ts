@@ -15,7 +15,7 @@ import type { WorkerContext, WorkerTask } from './batch/worker';
 import type { Diagnostic } from './diagnostics';
 import type { Edit } from './edit/edit';
 import { describeFsError, discover } from './fs/discover';
-import { fileChangedSince, isReadOnly, writeAtomically } from './fs/write';
+import { mayReplace, writeAtomically } from './fs/write';
 import type { CorpusIndex } from './index/corpus-index';
 import { emptyIndex, filesNeededWhole, mergeIndex, migrationView, OwnFileFields, ownFileFields, partOf, withOwnFields, withPlainUses } from './index/corpus-index';
 import { includesFrom, PartStore, restoreForMerge, restoreWhole } from './index/part-store';
@@ -559,8 +559,9 @@ class PooledRunner implements Runner {
 }
 
 async function writeResult(result: FileResult, absPath: string, bytes: Buffer, roots: string[]): Promise<FileResult> {
-	const escape = await outsideRoots(absPath, roots);
-	const problem = escape ?? (result.deleted ? await deleteFile(absPath, bytes) : await writeFile(absPath, bytes, encodeSource(result.output!)));
+	const real = await fs.realpath(absPath).catch(() => absPath);
+	const escape = outsideRoots(real, roots);
+	const problem = escape ?? (result.deleted ? await deleteFile(absPath, bytes) : await writeFile(real, bytes, encodeSource(result.output!)));
 	if (problem) {
 		const error: Diagnostic = { severity: 'error', code: 'output/not-written', message: problem, file: result.path, rule: 'pipeline' };
 		return { ...result, status: 'failed', reason: problem, diagnostics: [...result.diagnostics, error] };
@@ -573,8 +574,7 @@ async function writeResult(result: FileResult, absPath: string, bytes: Buffer, r
  * paths) is never written through: the run was asked to change these
  * trees, not what they point to.
  */
-async function outsideRoots(absPath: string, realRoots: string[]): Promise<string | undefined> {
-	const real = await fs.realpath(absPath).catch(() => absPath);
+function outsideRoots(real: string, realRoots: string[]): string | undefined {
 	const inside = realRoots.some((root) => real === root || real.startsWith(root.endsWith(path.sep) ? root : root + path.sep));
 	return inside ? undefined : `a symlink to ${real}, outside the trees given: not written through`;
 }
@@ -582,8 +582,8 @@ async function outsideRoots(absPath: string, realRoots: string[]): Promise<strin
 /** Deletes a file the migration emptied; returns why not when it could not. */
 async function deleteFile(absPath: string, readBytes: Buffer): Promise<string | undefined> {
 	try {
-		if (await isReadOnly(absPath)) return 'read-only file: not deleted';
-		if (await fileChangedSince(absPath, readBytes)) return 'file changed since it was read: not deleted';
+		const check = await mayReplace(absPath, readBytes);
+		if (!check.ok) return check.why === 'read-only' ? 'read-only file: not deleted' : 'file changed since it was read: not deleted';
 		await fs.unlink(absPath);
 		return undefined;
 	} catch (e) {
@@ -591,12 +591,12 @@ async function deleteFile(absPath: string, readBytes: Buffer): Promise<string | 
 	}
 }
 
-/** Writes the new content; returns why not when it could not. */
-async function writeFile(absPath: string, readBytes: Buffer, output: Buffer): Promise<string | undefined> {
+/** Writes the new content over the file at `realPath`; returns why not when it could not. */
+async function writeFile(realPath: string, readBytes: Buffer, output: Buffer): Promise<string | undefined> {
 	try {
-		if (await isReadOnly(absPath)) return 'read-only file: not written';
-		if (await fileChangedSince(absPath, readBytes)) return 'file changed since it was read: not written';
-		await writeAtomically(absPath, output);
+		const check = await mayReplace(realPath, readBytes);
+		if (!check.ok) return check.why === 'read-only' ? 'read-only file: not written' : 'file changed since it was read: not written';
+		await writeAtomically(realPath, output, check.stats);
 		return undefined;
 	} catch (e) {
 		return `not written: ${describeFsError(e)}`;
