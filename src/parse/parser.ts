@@ -85,8 +85,15 @@ export function yieldToEventLoop(): Promise<void> {
 	return new Promise((resolve) => setImmediate(resolve));
 }
 
+/** Whether each tree asked about holds an ERROR or MISSING node anywhere (most hold none). */
+const treeHasError = new WeakMap<Tree, boolean>();
+
 /** True when `node` or an ancestor up to (not including) `stop` is an ERROR node. */
 export function insideError(node: SyntaxNode, stop?: SyntaxNode | null): boolean {
+	let anyError = treeHasError.get(node.tree);
+	if (anyError === undefined) treeHasError.set(node.tree, (anyError = node.tree.rootNode.hasError));
+	// A tree without errors has no ERROR ancestor to find: no walk up, one native call per level.
+	if (!anyError) return false;
 	for (let n: SyntaxNode | null = node; n && n !== stop; n = n.parent) {
 		if (n.type === 'ERROR') return true;
 	}
