@@ -101,3 +101,27 @@ describe('a moved assignment\'s comment', () => {
 		expect(out).toContain('{\n\n\treturn (0);\n}');
 	});
 });
+
+describe('a constant from a header without old-design tokens', () => {
+	const module = (assignment: string) => '#include "foo_limits.h"\n#include <net/vnet.h>\n\nstruct vnet_foo {\n\tint\t_foo_a;\n};\n' +
+		'#define\tVNET_FOO(sym)\tVSYM(vnet_foo, sym)\n#define\tV_foo_a\tVNET_FOO(foo_a)\n\n#ifdef VIMAGE_GLOBALS\nstatic int\tfoo_a;\n#endif\n\n' +
+		`static int\nvnet_foo_iattach(const void *unused __unused)\n{\n\n\t${assignment}\n\treturn (0);\n}\n\n` +
+		'static const vnet_modinfo_t vnet_foo_modinfo = {\n\t.vmi_id\t\t= VNET_MOD_FOO,\n\t.vmi_name\t= "foo",\n\t.vmi_iattach\t= vnet_foo_iattach,\n};\n';
+	const limits = { path: 'foo_limits.h', content: '#ifndef _FOO_LIMITS_H_\n#define _FOO_LIMITS_H_\n#define\tFOO_LIMIT\t(4 * 4)\n#endif\n' };
+
+	it('is defined in the tree (the prefilter reads the header\'s #defines), with 1 and with 2 workers', async () => {
+		for (const jobs of [1, 2]) {
+			const r = await migrate({ files: [limits, { path: 'foo.c', content: module('V_foo_a = FOO_LIMIT;') }], transforms: TRANSFORMS, jobs });
+			const foo = r.files.find((f) => f.path === 'foo.c')!;
+			expect(foo.output, `jobs ${jobs}`).toContain('static VNET_DEFINE(int, foo_a) = FOO_LIMIT;\n');
+			expect(foo.diagnostics.map((d) => d.code), `jobs ${jobs}`).not.toContain('static-init/assumed-constant');
+			expect(r.files.find((f) => f.path === 'foo_limits.h')?.status).toBe('unchanged');
+		}
+	});
+
+	it('one defined nowhere is still moved on an assumption, and said so', async () => {
+		const r = await migrate({ files: [limits, { path: 'foo.c', content: module('V_foo_a = FOO_ELSEWHERE;') }], transforms: TRANSFORMS });
+		const notes = r.files.find((f) => f.path === 'foo.c')!.diagnostics.filter((d) => d.code === 'static-init/assumed-constant');
+		expect(notes.map((d) => d.message)).toEqual(['V_foo_a = FOO_ELSEWHERE: assumes constants (not defined in the tree): FOO_ELSEWHERE; moved on that assumption']);
+	});
+});

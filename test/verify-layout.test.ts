@@ -78,6 +78,26 @@ describe('verify layout of the tree\'s types', () => {
 		expect(r.v_none).toBe('struct nowhere is not defined in the tree');
 	});
 
+	it('takes bounds from a header without old-design tokens, read for its #defines only (no parse)', async () => {
+		const files: Record<string, string> = {
+			'slots.h': '#ifndef _SLOTS_H_\n#define _SLOTS_H_\n#define\tNQUEUES\t(2 * QHALF)\n#define\tQHALF\t4\nstruct slotinfo { int s_n; };\n#endif\n',
+			'plain.c': '#define\tNLOCAL\t9\nint plain;\n',
+			'x.c': '#include "slots.h"\n#include <net/vnet.h>\nVNET_DEFINE(int, v_queues[NQUEUES]);\n',
+		};
+		const index = await scanSources(Object.entries(files).map(([p, text]) => ({ path: p, read: async () => Buffer.from(text, 'latin1') })));
+		// The header lends its macros; its struct is not read (not parsed), nor is it one of the indexed files.
+		const header = index.parts.find((p) => p.file === 'slots.h');
+		expect(header).toMatchObject({ macrosOnly: true, definedMacros: ['NQUEUES', 'QHALF', '_SLOTS_H_'] });
+		expect(header?.records).toBeUndefined();
+		expect(index.parts.find((p) => p.file === 'slots.h')?.constantMacros?.map((c) => c.name)).toEqual(['NQUEUES', 'QHALF']);
+		expect(index.files).toEqual(['x.c']);
+		// A token-free .c file's macros are its own: not read.
+		expect(index.parts.map((p) => p.file)).not.toContain('plain.c');
+		const d = index.parts.find((p) => p.file === 'x.c')!.vnetDefinitions[0];
+		const l = sizeIn(new TreeTypes(index), definitionMemberType(d), 'x.c', 'amd64');
+		expect(isUnknown(l) ? l.unknown : `${l.size}/${l.align}`).toBe('32/4');
+	});
+
 	it('evaluates constant expressions through macros, and nothing else', () => {
 		const macros: Record<string, string> = { A: '(1 << 4)', B: 'A * 3 + 010', C: 'C + 1', D: 'sizeof(int)' };
 		const look = (n: string) => macros[n];

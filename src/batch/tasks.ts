@@ -13,7 +13,7 @@ import { describeFsError, displayPathFor } from '../fs/discover';
 import { readSource } from '../fs/read';
 import { editInsideComment } from '../edit/guard';
 import type { CorpusIndex, FileIndex, Span } from '../index/types';
-import { bytesHaveAnyToken, INDEX_TOKENS, scanFileSafely } from '../index/scan';
+import { bytesHaveAnyToken, INDEX_TOKENS, scanFileSafely, tokenFreePart } from '../index/scan';
 import { scanPlainUses } from '../index/uses';
 import { ParsedFile } from '../parse/parsed-file';
 import { parsesWorse } from '../parse/sanity';
@@ -65,7 +65,11 @@ export async function indexTask(t: FileTask): Promise<{ part?: FileIndex; size: 
 	} catch {
 		return { size: 0 }; // reported when the file itself is processed
 	}
-	if (!bytesHaveAnyToken(bytes, INDEX_TOKENS) || isBinary(bytes)) return { size: bytes.length };
+	if (!bytesHaveAnyToken(bytes, INDEX_TOKENS)) {
+		const part = t.path.endsWith('.h') && !isBinary(bytes) ? tokenFreePart(t.path, decodeSource(bytes)) : undefined;
+		return part ? { part, size: bytes.length } : { size: bytes.length };
+	}
+	if (isBinary(bytes)) return { size: bytes.length };
 	stallForTests(t);
 	return { part: scanFileSafely(new ParsedFile(t.path, decodeSource(bytes))), size: bytes.length };
 }

@@ -239,7 +239,8 @@ export function mergeIndex(partsIn: FileIndex[], options: MergeOptions = {}): Co
 
 	const index: CorpusIndex = {
 		schemaVersion: INDEX_SCHEMA_VERSION,
-		files: parts.map((p) => p.file),
+		// A token-free header's part lends its constants only: includes resolve as without it.
+		files: parts.filter((p) => !p.macrosOnly).map((p) => p.file),
 		modules,
 		members,
 		parts,
@@ -432,6 +433,8 @@ export function migrationView(index: CorpusIndex, options: ViewOptions = {}): { 
 	const parts = index.parts.map((p) => {
 		const view: FileIndex = { ...p };
 		for (const f of MAIN_THREAD_FIELDS) (view as unknown as Record<string, unknown>)[f] = [];
+		// A token-free header's macro names served the merge; no transform reads them.
+		if (p.macrosOnly) return shareEmptyFields({ ...view, definedMacros: [] });
 		if (p.file.endsWith('.h') || whole.has(p.file)) return view;
 		slim.add(p.file);
 		const first = firstSpelling.get(p.file);

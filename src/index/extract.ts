@@ -114,6 +114,29 @@ export function scanFile(file: ParsedFile): FileIndex {
 	return idx;
 }
 
+/**
+ * A token-free header's part: the names of the macros it defines and its
+ * constant macros, from its directives alone (the prefilter spares it the
+ * parse). Without it, a constant such as `TCP_MSS` in `netinet/tcp.h` would
+ * count as not defined in the tree, and an array bound using it could not be
+ * sized.
+ */
+export function scanMacroDefinitions(file: ParsedFile): FileIndex {
+	const idx = emptyFileIndex(file.path);
+	const spans = new Spans(file);
+	for (const d of file.lexed.directives) {
+		if (d.name !== 'define') continue;
+		const m = macroParts(d);
+		if (!m) continue;
+		idx.definedMacros.push(m.name.text);
+		const constant = constantMacro(d, (s, e) => spans.at(s, e));
+		if (constant) (idx.constantMacros ??= []).push(constant);
+	}
+	idx.definedMacros = [...new Set(idx.definedMacros)].sort();
+	idx.macrosOnly = true;
+	return idx;
+}
+
 function diag(idx: FileIndex, file: ParsedFile, severity: 'error' | 'warning' | 'note', code: string, offset: number, message: string): void {
 	idx.diagnostics.push({ severity, code, message, file: file.path, line: file.lines.line(offset) });
 }

@@ -7,7 +7,7 @@ import { ParsedFile } from '../parse/parsed-file';
 import { yieldToEventLoop } from '../parse/parser';
 import { decodeSource, isBinary } from '../source';
 import { mergeIndex, MergeOptions, withPlainUses } from './corpus-index';
-import { emptyFileIndex, scanFile } from './extract';
+import { emptyFileIndex, scanFile, scanMacroDefinitions } from './extract';
 import type { CorpusIndex, FileIndex, Span } from './types';
 import { scanPlainUses } from './uses';
 
@@ -37,6 +37,17 @@ export function bytesHaveAnyToken(bytes: Buffer, tokens: readonly string[]): boo
 	return tokens.some((t) => bytes.includes(t, 0, 'latin1'));
 }
 
+/**
+ * The part of a file the prefilter found free of old-design tokens: for a
+ * header that defines macros, its `#define`s, read without a parse
+ * (`scanMacroDefinitions`); none for any other file.
+ */
+export function tokenFreePart(path: string, text: string): FileIndex | undefined {
+	if (!path.endsWith('.h') || !text.includes('define')) return undefined;
+	const part = scanMacroDefinitions(new ParsedFile(path, text));
+	return part.definedMacros.length ? part : undefined;
+}
+
 async function readText(s: ScanSource): Promise<string | undefined> {
 	try {
 		const bytes = await s.read();
@@ -61,7 +72,12 @@ export async function scanSources(sources: ScanSource[], options: ScanOptions = 
 	const parts: FileIndex[] = [];
 	for (const s of sources) {
 		const text = await readText(s);
-		if (text === undefined || !hasAnyToken(text, INDEX_TOKENS)) continue;
+		if (text === undefined) continue;
+		if (!hasAnyToken(text, INDEX_TOKENS)) {
+			const part = tokenFreePart(s.path, text);
+			if (part) parts.push(part);
+			continue;
+		}
 		parts.push(scanFileSafely(new ParsedFile(s.path, text)));
 		await yieldToEventLoop();
 	}
@@ -96,7 +112,8 @@ export async function finishIndex(parts: FileIndex[], options: ScanOptions, uses
 	// Saved uses count for the files the saved index alone knows (own files are scanned again).
 	const uses: Array<{ member: string; span: Span }> = (options.saved ?? []).flatMap((i) => i.plainUses).filter((u) => !ownFiles.has(u.span.file));
 	if (names.size > 0) {
-		const own = [...parts].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+		// Token-free headers (their #defines only) hold no code that names a member.
+		const own = parts.filter((p) => !p.macrosOnly).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 		uses.push(...(await usesOf(own, names)));
 	}
 	return withPlainUses(merged, uses);

@@ -345,6 +345,12 @@ export interface FileIndex {
 	/** Ranges tree-sitter could not read in any variant. */
 	unparsed: Span[];
 	diagnostics: IndexDiagnostic[];
+	/**
+	 * A header without old-design tokens, read for its `#define`s only (no
+	 * parse): the constants it defines (`TCP_MSS`), which initial values and
+	 * array bounds elsewhere use. Not among the index's `files`.
+	 */
+	macrosOnly?: true;
 }
 
 export interface MacroDefinition {
