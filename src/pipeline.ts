@@ -383,6 +383,8 @@ async function indexParts(sources: FileTask[], runner: Runner, window: number, t
 				// Interned first: the store's summaries keep names, which in this thread may be slices of the file's text.
 				const part = internStrings(r.part, strings);
 				if (store && !part.file.endsWith('.h')) store.spill(part);
+				// A token-free header's constants serve verify's sizes only, and a run with a store does not verify.
+				if (store && part.macrosOnly) delete part.constantMacros;
 				parts.push(store ? shareEmptyFields(part) : part);
 			}
 		}

@@ -15,7 +15,7 @@ export interface ConstantVerdict {
 	names: string[];
 }
 
-const MACRO_NAME = /^[A-Z_][A-Z0-9_]*$/;
+export const MACRO_NAME = /^[A-Z_][A-Z0-9_]*$/;
 
 export function classifyConstant(node: SyntaxNode): ConstantVerdict {
 	const names: string[] = [];

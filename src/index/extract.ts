@@ -13,7 +13,7 @@ import type { ParsedFile } from '../parse/parsed-file';
 import { insideError, SyntaxNode } from '../parse/parser';
 import { functionIn } from '../parse/variants';
 import { conditionsAt, inVimageGlobals, relativeConditions } from './conditions';
-import { classifyConstant } from './constants';
+import { classifyConstant, MACRO_NAME } from './constants';
 import { codeText, declaratorInfo } from './ctypes';
 import { constantMacro, scanTypes } from './records';
 import { isInitVnetName } from './corpus-index';
@@ -128,7 +128,8 @@ export function scanMacroDefinitions(file: ParsedFile): FileIndex {
 		if (d.name !== 'define') continue;
 		const m = macroParts(d);
 		if (!m) continue;
-		idx.definedMacros.push(m.name.text);
+		// Only the names a value can rely on as constants (classifyConstant's): a header of thousands of macros costs less.
+		if (MACRO_NAME.test(m.name.text)) idx.definedMacros.push(m.name.text);
 		const constant = constantMacro(d, (s, e) => spans.at(s, e));
 		if (constant) (idx.constantMacros ??= []).push(constant);
 	}
