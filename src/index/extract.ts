@@ -115,9 +115,9 @@ export function scanFile(file: ParsedFile): FileIndex {
 }
 
 /**
- * A token-free header's part: the names of the macros it defines and its
- * constant macros, from its directives alone (the prefilter spares it the
- * parse). Without it, a constant such as `TCP_MSS` in `netinet/tcp.h` would
+ * A token-free header's part: the names of the ALL_CAPS macros it defines
+ * (those a value can rely on as constants) and its constant macros, from its
+ * directives alone (the prefilter spares it the parse). Without it, a constant such as `TCP_MSS` in `netinet/tcp.h` would
  * count as not defined in the tree, and an array bound using it could not be
  * sized.
  */
@@ -128,7 +128,7 @@ export function scanMacroDefinitions(file: ParsedFile): FileIndex {
 		if (d.name !== 'define') continue;
 		const m = macroParts(d);
 		if (!m) continue;
-		// Only the names a value can rely on as constants (classifyConstant's): a header of thousands of macros costs less.
+		// classifyConstant's names only: a header of thousands of macros costs less.
 		if (MACRO_NAME.test(m.name.text)) idx.definedMacros.push(m.name.text);
 		const constant = constantMacro(d, (s, e) => spans.at(s, e));
 		if (constant) (idx.constantMacros ??= []).push(constant);

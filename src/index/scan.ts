@@ -45,7 +45,7 @@ export function bytesHaveAnyToken(bytes: Buffer, tokens: readonly string[]): boo
 export function tokenFreePart(path: string, text: string): FileIndex | undefined {
 	if (!path.endsWith('.h') || !text.includes('define')) return undefined;
 	const part = scanMacroDefinitions(new ParsedFile(path, text));
-	return part.definedMacros.length ? part : undefined;
+	return part.definedMacros.length || part.constantMacros?.length ? part : undefined;
 }
 
 async function readText(s: ScanSource): Promise<string | undefined> {

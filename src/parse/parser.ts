@@ -43,8 +43,8 @@ function underRequireHooks(): boolean {
 /**
  * The binding makes one node class per named grammar symbol and means to give
  * each a constant `type`, but it assigns over the base class's getter, which
- * sloppy mode ignores: every `node.type` is then a native call (a tenth of a
- * run's time). Each class instead learns its name from the native getter on
+ * sloppy mode ignores: every `node.type` is then a native call (1 s of a 27 s
+ * run on the 20 MB benchmark tree). Each class instead learns its name from the native getter on
  * first use and keeps it as its prototype's own value. This is exact: the class
  * is chosen by the node's symbol and the name is that symbol's name; ERROR and
  * anonymous nodes, of the base class, keep the getter.
