@@ -333,7 +333,7 @@ async function indexAndContext(run: {
 		// No transform of this run consults the index (`--transform remove-init-vnet`): no index phase.
 		index = emptyIndex();
 	} else {
-		const parts = await indexParts(sources, runner, window, timedOutFiles, options.onProgress, store);
+		const parts = await indexParts(sources, runner, window, timedOutFiles, options.onProgress, store, options.verify ?? false);
 		index = await finishWith(parts, sources, runner, window, { saved: options.index ? [options.index] : [], constructors: options.constructors }, store);
 	}
 	if (transforms.some((t) => t.usesIndex)) {
@@ -371,7 +371,7 @@ async function indexAndContext(run: {
 }
 
 /** Phase 1: every file's part of the index, in parallel when the runner is a pool; .c files' own fields go to `store`. */
-async function indexParts(sources: FileTask[], runner: Runner, window: number, timedOutFiles: Set<string>, onProgress?: (p: Progress) => void, store?: PartStore): Promise<FileIndex[]> {
+async function indexParts(sources: FileTask[], runner: Runner, window: number, timedOutFiles: Set<string>, onProgress: ((p: Progress) => void) | undefined, store: PartStore | undefined, keepHeaderConstants: boolean): Promise<FileIndex[]> {
 	const parts: FileIndex[] = [];
 	const strings: InternTable = new Map();
 	let bytes = 0;
@@ -383,8 +383,8 @@ async function indexParts(sources: FileTask[], runner: Runner, window: number, t
 				// Interned first: the store's summaries keep names, which in this thread may be slices of the file's text.
 				const part = internStrings(r.part, strings);
 				if (store && !part.file.endsWith('.h')) store.spill(part);
-				// A token-free header's constants serve verify's sizes only, and a run with a store does not verify.
-				if (store && part.macrosOnly) delete part.constantMacros;
+				// A token-free header's constants serve verify's sizes only (and a saved index, which may be verified against).
+				if (!keepHeaderConstants && part.macrosOnly) delete part.constantMacros;
 				parts.push(store ? shareEmptyFields(part) : part);
 			}
 		}
@@ -429,7 +429,7 @@ export async function scanTree(options: ScanTreeOptions): Promise<{ index: Corpu
 	const jobs = Math.max(1, options.jobs ?? 1);
 	const runner: Runner = jobs > 1 ? new PooledRunner(jobs, 0) : new InProcessRunner();
 	try {
-		const parts = await indexParts(sources, runner, reorderWindow(jobs), new Set(), options.onProgress);
+		const parts = await indexParts(sources, runner, reorderWindow(jobs), new Set(), options.onProgress, undefined, true);
 		if (options.shard) {
 			const index = mergeIndex(parts, { constructors: options.constructors });
 			return { index: { ...index, shard: options.shard }, problems: found.problems };

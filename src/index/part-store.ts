@@ -50,11 +50,7 @@ export class PartStore {
 
 	/** `fd`: an open file to use instead of a fresh temporary one (tests). */
 	constructor(fd?: number) {
-		if (fd !== undefined) {
-			this.fd = fd;
-			return;
-		}
-		this.fd = openUnlinkedTemp();
+		this.fd = fd ?? openUnlinkedTemp();
 	}
 
 	/**
